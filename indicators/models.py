@@ -1,0 +1,158 @@
+"""The statistics catalogue, who reports which statistic, and the plan's indicators.
+
+Agencies report raw statistics (统计数据); indicators are formulas over them (the DHIS2
+model: data elements with an aggregation type, indicators as expressions)."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from programmes.models import Agency, Goal, Programme, partial_date_validator
+
+
+class Statistic(models.Model):
+    """A statistic agencies report every quarter, with a stable code (PAT_APP, POP …)."""
+
+    class Aggregation(models.TextChoices):
+        FLOW = "flow", _("流量(按季累加)")
+        STOCK = "stock", _("存量(取最新值)")
+
+    code = models.CharField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=200)
+    unit = models.CharField(_("单位"), max_length=20)
+    aggregation = models.CharField(_("汇总方式"), max_length=10, choices=Aggregation.choices)
+    description = models.TextField(_("说明"), blank=True)
+    min_value = models.DecimalField(_("合理下限"), max_digits=20, decimal_places=4, default=Decimal("0"), null=True, blank=True)
+    max_value = models.DecimalField(
+        _("合理上限"), max_digits=20, decimal_places=4, null=True, blank=True,
+        help_text=_("超过该值的填报会被拒绝,用于发现单位错误(如常住人口按“人”而非“万人”填报)。"),
+    )
+    is_builtin = models.BooleanField(_("内置"), default=False)
+
+    class Meta:
+        verbose_name = _("统计数据项")
+        verbose_name_plural = _("统计数据项")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z][A-Z0-9_]*$"), name="statistic_code_upper_snake"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}({self.code})"
+
+
+class StatisticOwner(models.Model):
+    """Which agency reports a statistic for a programme, and for which area.
+
+    `area` is blank for the whole city, or a district's name where the plan wants
+    district figures."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="statistic_owners")
+    statistic = models.ForeignKey(Statistic, on_delete=models.PROTECT, related_name="owners", verbose_name=_("统计数据项"))
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="statistics_owned", verbose_name=_("填报单位"))
+    printed_agency = models.CharField(_("原文单位名"), max_length=200, blank=True)
+    area = models.CharField(_("区域"), max_length=100, blank=True, default="")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("填报分工")
+        verbose_name_plural = _("填报分工")
+        ordering = ["programme", "statistic__code", "area"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "statistic", "area"], name="statistic_owner_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.statistic.code} → {self.agency}"
+
+
+class Indicator(models.Model):
+    """A quantitative target of the plan (目标值 with unit, comparator, deadline)."""
+
+    class Kind(models.TextChoices):
+        LEVEL = "level", _("期末水平")
+        ANNUAL_FLOW = "annual_flow", _("年度流量")
+        SHARE = "share", _("占比")
+        GROWTH_RATE = "growth_rate", _("年增长率")
+        AVG_GROWTH_RATE = "avg_growth_rate", _("年均增长率")
+        YEARLY_MINIMUM = "yearly_minimum", _("每年不低于")
+        CUMULATIVE = "cumulative", _("累计")
+        RATE = "rate", _("比率")
+        RANGE = "range", _("区间")
+        PER_UNIT = "per_unit", _("单位平均")
+        MILESTONE = "milestone", _("里程碑")
+
+    class Comparator(models.TextChoices):
+        GTE = ">=", _("不低于")
+        GT = ">", _("超过")
+        LTE = "<=", _("不高于")
+        EQ = "=", _("等于")
+        RANGE = "range", _("区间")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="indicators")
+    order = models.PositiveSmallIntegerField(_("序号"), default=0)
+    name = models.CharField(_("指标名称"), max_length=300)
+    area = models.CharField(_("领域"), max_length=4, choices=Goal.Area.choices)
+    kind = models.CharField(_("指标类型"), max_length=20, choices=Kind.choices)
+    comparator = models.CharField(_("比较方式"), max_length=5, choices=Comparator.choices, default=Comparator.GTE)
+    target = models.DecimalField(_("目标值"), max_digits=20, decimal_places=4)
+    target_max = models.DecimalField(_("目标上限"), max_digits=20, decimal_places=4, null=True, blank=True)
+    unit = models.CharField(_("单位"), max_length=20)
+    deadline = models.CharField(_("完成时限"), max_length=7, validators=[partial_date_validator])
+    source_sentence = models.TextField(_("原文依据"), blank=True)
+    formula = models.CharField(_("计算公式"), max_length=500, null=True, blank=True)
+    baseline_value = models.DecimalField(
+        _("基期值"), max_digits=20, decimal_places=4, null=True, blank=True,
+        help_text=_("留空时由基期年的统计数据计算。"),
+    )
+    baseline_year = models.PositiveSmallIntegerField(_("基期年"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("指标")
+        verbose_name_plural = _("指标")
+        ordering = ["programme", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="indicator_unique_name_per_programme"),
+            models.CheckConstraint(condition=Q(target__gte=0), name="indicator_target_not_negative"),
+            models.CheckConstraint(
+                condition=Q(target_max__isnull=True) | Q(target_max__gte=models.F("target")),
+                name="indicator_range_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        if self.target is not None and self.target < 0:
+            errors["target"] = _("目标值不能为负数。")
+        if self.comparator == self.Comparator.RANGE or self.kind == self.Kind.RANGE:
+            if self.target_max is None:
+                errors["target_max"] = _("区间指标需要填写目标上限。")
+            elif self.target is not None and self.target_max < self.target:
+                errors["target_max"] = _("区间的上限不能小于下限。")
+        elif self.target_max is not None and self.target is not None and self.target_max < self.target:
+            errors["target_max"] = _("区间的上限不能小于下限。")
+        if self.kind == self.Kind.MILESTONE and self.formula:
+            errors["formula"] = _("里程碑指标以完成情况和证明材料认定,不填写公式。")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def deadline_year(self) -> int:
+        return int(self.deadline[:4])
+
+    @property
+    def target_display(self) -> str:
+        def fmt(value):
+            return format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
+
+        if self.target_max is not None:
+            return f"{fmt(self.target)}—{fmt(self.target_max)}"
+        return fmt(self.target)

@@ -1,0 +1,22 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from accounts.selectors import user_role
+
+from .models import JobRun
+
+
+@login_required
+def home(request):
+    """Everyone lands on the programmes they may see; reporters on their workspace when it exists."""
+    return redirect("programmes:programme_list")
+
+
+@login_required
+def job_status(request, pk: int):
+    """Progress of a background run, polled by htmx; only its starter (or a superuser) sees it."""
+    job = get_object_or_404(JobRun, pk=pk)
+    if job.created_by_id != request.user.pk and user_role(user=request.user) != "superuser":
+        raise Http404
+    return render(request, "core/job_status.html", {"job": job})

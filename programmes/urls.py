@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "programmes"
+
+urlpatterns = [
+    path("programmes/", views.programme_list, name="programme_list"),
+    path("programmes/<slug:slug>/", views.programme_detail, name="programme_detail"),
+    path("programmes/<slug:slug>/indicators/", views.programme_indicators, name="programme_indicators"),
+    path("programmes/<slug:slug>/tasks/", views.programme_tasks, name="programme_tasks"),
+    path("programmes/<slug:slug>/matrix/", views.programme_matrix, name="programme_matrix"),
+    path("programmes/<slug:slug>/funding/", views.programme_funding, name="programme_funding"),
+    path("programmes/<slug:slug>/edit/", views.programme_edit, name="programme_edit"),
+    path("programmes/<slug:slug>/<str:kind>/add/", views.plan_object_edit, name="plan_object_add"),
+    path("programmes/<slug:slug>/<str:kind>/<int:pk>/edit/", views.plan_object_edit, name="plan_object_edit"),
+    path("programmes/<slug:slug>/<str:kind>/<int:pk>/delete/", views.plan_object_delete_view, name="plan_object_delete"),
+    path("agencies/", views.agency_list, name="agency_list"),
+    path("agencies/add/", views.agency_edit, name="agency_add"),
+    path("agencies/<int:pk>/", views.agency_detail, name="agency_detail"),
+    path("agencies/<int:pk>/edit/", views.agency_edit, name="agency_edit"),
+]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "tasks"
+
+urlpatterns = [
+    path("programmes/<slug:slug>/tasks/<int:pk>/", views.task_detail, name="task_detail"),
+]
