@@ -18,9 +18,20 @@ class Profile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
-    city = models.ForeignKey(City, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("城市"))
-    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="reporters", verbose_name=_("单位"))
-    programmes = models.ManyToManyField(Programme, blank=True, related_name="evaluators", verbose_name=_("评估的方案"))
+    city = models.ForeignKey(
+        City, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("城市")
+    )
+    agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reporters",
+        verbose_name=_("单位"),
+    )
+    programmes = models.ManyToManyField(
+        Programme, blank=True, related_name="evaluators", verbose_name=_("评估的方案")
+    )
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
 
     class Meta:

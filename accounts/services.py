@@ -10,8 +10,15 @@ from .models import Profile
 
 @transaction.atomic
 def user_with_role_ensure(
-    *, username: str, password: str, role: str, display_name: str = "", city: City | None = None,
-    agency: Agency | None = None, programmes: list[Programme] | None = None, email: str = "",
+    *,
+    username: str,
+    password: str,
+    role: str,
+    display_name: str = "",
+    city: City | None = None,
+    agency: Agency | None = None,
+    programmes: list[Programme] | None = None,
+    email: str = "",
 ):
     """Create or update a user with exactly one role (idempotent; used by demo data and tests)."""
     User = get_user_model()
@@ -22,7 +29,12 @@ def user_with_role_ensure(
     user.save()
     profile, _ = Profile.objects.update_or_create(
         user=user,
-        defaults={"role": role, "city": city or (agency.city if agency else None), "agency": agency, "display_name": display_name},
+        defaults={
+            "role": role,
+            "city": city or (agency.city if agency else None),
+            "agency": agency,
+            "display_name": display_name,
+        },
     )
     if programmes is not None:
         profile.programmes.set(programmes)

@@ -26,9 +26,15 @@ class Statistic(models.Model):
     unit = models.CharField(_("单位"), max_length=20)
     aggregation = models.CharField(_("汇总方式"), max_length=10, choices=Aggregation.choices)
     description = models.TextField(_("说明"), blank=True)
-    min_value = models.DecimalField(_("合理下限"), max_digits=20, decimal_places=4, default=Decimal("0"), null=True, blank=True)
+    min_value = models.DecimalField(
+        _("合理下限"), max_digits=20, decimal_places=4, default=Decimal("0"), null=True, blank=True
+    )
     max_value = models.DecimalField(
-        _("合理上限"), max_digits=20, decimal_places=4, null=True, blank=True,
+        _("合理上限"),
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
         help_text=_("超过该值的填报会被拒绝,用于发现单位错误(如常住人口按“人”而非“万人”填报)。"),
     )
     is_builtin = models.BooleanField(_("内置"), default=False)
@@ -38,7 +44,9 @@ class Statistic(models.Model):
         verbose_name_plural = _("统计数据项")
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z][A-Z0-9_]*$"), name="statistic_code_upper_snake"),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z][A-Z0-9_]*$"), name="statistic_code_upper_snake"
+            ),
         ]
 
     def __str__(self):
@@ -52,8 +60,12 @@ class StatisticOwner(models.Model):
     district figures."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="statistic_owners")
-    statistic = models.ForeignKey(Statistic, on_delete=models.PROTECT, related_name="owners", verbose_name=_("统计数据项"))
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="statistics_owned", verbose_name=_("填报单位"))
+    statistic = models.ForeignKey(
+        Statistic, on_delete=models.PROTECT, related_name="owners", verbose_name=_("统计数据项")
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="statistics_owned", verbose_name=_("填报单位")
+    )
     printed_agency = models.CharField(_("原文单位名"), max_length=200, blank=True)
     area = models.CharField(_("区域"), max_length=100, blank=True, default="")
     history = HistoricalRecords()
@@ -98,7 +110,9 @@ class Indicator(models.Model):
     name = models.CharField(_("指标名称"), max_length=300)
     area = models.CharField(_("领域"), max_length=4, choices=Goal.Area.choices)
     kind = models.CharField(_("指标类型"), max_length=20, choices=Kind.choices)
-    comparator = models.CharField(_("比较方式"), max_length=5, choices=Comparator.choices, default=Comparator.GTE)
+    comparator = models.CharField(
+        _("比较方式"), max_length=5, choices=Comparator.choices, default=Comparator.GTE
+    )
     target = models.DecimalField(_("目标值"), max_digits=20, decimal_places=4)
     target_max = models.DecimalField(_("目标上限"), max_digits=20, decimal_places=4, null=True, blank=True)
     unit = models.CharField(_("单位"), max_length=20)
@@ -106,7 +120,11 @@ class Indicator(models.Model):
     source_sentence = models.TextField(_("原文依据"), blank=True)
     formula = models.CharField(_("计算公式"), max_length=500, null=True, blank=True)
     baseline_value = models.DecimalField(
-        _("基期值"), max_digits=20, decimal_places=4, null=True, blank=True,
+        _("基期值"),
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
         help_text=_("留空时由基期年的统计数据计算。"),
     )
     baseline_year = models.PositiveSmallIntegerField(_("基期年"), null=True, blank=True)
@@ -156,3 +174,139 @@ class Indicator(models.Model):
         if self.target_max is not None:
             return f"{fmt(self.target)}—{fmt(self.target_max)}"
         return fmt(self.target)
+
+
+def upload_path(instance, filename):
+    return f"uploads/statistics/{instance.programme.slug}/{instance.sha256[:2]}/{instance.sha256}/{filename}"
+
+
+class StatisticUpload(models.Model):
+    """A statistics file an agency uploaded (web or command line), kept with its SHA-256.
+
+    Rejected uploads are recorded too (with their errors), so a reporter can see what was
+    wrong; they write no values."""
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", _("已导入")
+        REJECTED = "rejected", _("被拒绝")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("网页上传")
+        COMMAND = "command", _("命令行")
+        API = "api", _("API")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="statistic_uploads")
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="statistic_uploads", verbose_name=_("单位")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+    file = models.FileField(_("文件"), upload_to=upload_path, max_length=500, null=True, blank=True)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(_("大小(字节)"), default=0)
+    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    status = models.CharField(_("结果"), max_length=10, choices=Status.choices)
+    row_count = models.PositiveIntegerField(_("行数"), default=0)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    warnings = models.JSONField(_("警告"), default=list, blank=True)
+    uploaded_by = models.ForeignKey(
+        "auth.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("上传人"),
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("统计数据上传")
+        verbose_name_plural = _("统计数据上传")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
+
+
+class StatisticValue(models.Model):
+    """One reported figure of a statistic for a quarter (and area). Never overwritten.
+
+    A correction is a new row (`version` + 1) pointing at the row it `supersedes`; only one
+    row per (programme, statistic, area, year, quarter) is current. Who, when and which
+    upload stay on every row."""
+
+    class Source(models.TextChoices):
+        FORM = "form", _("网页填报")
+        UPLOAD = "upload", _("文件上传")
+        COMMAND = "command", _("命令行导入")
+        API = "api", _("API")
+        DEMO = "demo", _("演示数据")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="statistic_values")
+    statistic = models.ForeignKey(
+        Statistic, on_delete=models.PROTECT, related_name="values", verbose_name=_("统计数据项")
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="statistic_values", verbose_name=_("填报单位")
+    )
+    area = models.CharField(_("区域"), max_length=100, blank=True, default="")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+    value = models.DecimalField(_("数值"), max_digits=20, decimal_places=4)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    supersedes = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        verbose_name=_("替代的版本"),
+    )
+    is_current = models.BooleanField(_("当前版本"), default=True)
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
+    upload = models.ForeignKey(
+        StatisticUpload,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="values",
+        verbose_name=_("上传文件"),
+    )
+    reported_by = models.ForeignKey(
+        "auth.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("填报人"),
+    )
+    reported_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("统计数据")
+        verbose_name_plural = _("统计数据")
+        ordering = ["programme", "statistic__code", "year", "quarter", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "statistic", "area", "year", "quarter"],
+                condition=Q(is_current=True),
+                name="statistic_value_one_current",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "statistic", "area", "year", "quarter", "version"],
+                name="statistic_value_unique_version",
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1) & Q(quarter__lte=4), name="statistic_value_quarter_1_4"
+            ),
+        ]
+        indexes = [models.Index(fields=["programme", "statistic", "is_current", "year", "quarter"])]
+
+    def __str__(self):
+        return f"{self.statistic.code} {self.year}Q{self.quarter} = {self.value} (v{self.version})"
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.year}年第{self.quarter}季度"

@@ -10,12 +10,38 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 TOP_KEYS = [
-    "slug", "city", "province", "kind", "title", "doc_number", "issuer", "issue_date", "period",
-    "source_file", "notes", "goals", "indicators", "tasks", "phases", "leading_group", "duties",
-    "funding_rules", "agencies", "statistics", "reporting",
+    "slug",
+    "city",
+    "province",
+    "kind",
+    "title",
+    "doc_number",
+    "issuer",
+    "issue_date",
+    "period",
+    "source_file",
+    "notes",
+    "goals",
+    "indicators",
+    "tasks",
+    "phases",
+    "leading_group",
+    "duties",
+    "funding_rules",
+    "agencies",
+    "statistics",
+    "reporting",
 ]
 INDICATOR_KEYS = [
-    "name", "area", "kind", "comparator", "target", "target_max", "unit", "deadline", "formula",
+    "name",
+    "area",
+    "kind",
+    "comparator",
+    "target",
+    "target_max",
+    "unit",
+    "deadline",
+    "formula",
     "source_sentence",
 ]
 TASK_KEYS = ["number", "section", "title", "text", "lead", "support"]
@@ -31,8 +57,17 @@ REPORTING_KEYS = ["statistic", "agency"]
 KINDS = {"demonstration_city", "strong_city", "operation_service"}
 AREAS = {"创造", "运用", "保护", "管理", "服务", "综合"}
 INDICATOR_KINDS = {
-    "level", "annual_flow", "share", "growth_rate", "avg_growth_rate", "yearly_minimum",
-    "cumulative", "rate", "range", "per_unit", "milestone",
+    "level",
+    "annual_flow",
+    "share",
+    "growth_rate",
+    "avg_growth_rate",
+    "yearly_minimum",
+    "cumulative",
+    "rate",
+    "range",
+    "per_unit",
+    "milestone",
 }
 COMPARATORS = {">=", ">", "<=", "=", "range"}
 ROLES = {"组长", "副组长", "成员", "办公室"}
@@ -147,7 +182,9 @@ class _Checker:
 def validate_canonical(data: Any) -> list[CanonicalError]:
     """Every problem of a canonical document, each with its JSON path ($.tasks[3].lead)."""
     c = _Checker()
-    if not c.keys(data, "$", ["slug", "city", "title", "period", "indicators", "tasks", "phases"], tuple(TOP_KEYS)):
+    if not c.keys(
+        data, "$", ["slug", "city", "title", "period", "indicators", "tasks", "phases"], tuple(TOP_KEYS)
+    ):
         return c.errors
     c.pattern(data, "slug", "$", SLUG_RE, "小写字母、数字和连字符,如 wuhan-2017")
     c.text(data, "city", "$")
@@ -292,6 +329,7 @@ def validate_canonical(data: Any) -> list[CanonicalError]:
 
     # Every printed agency name must resolve when the document lists its agencies.
     if "agencies" in data and isinstance(data.get("agencies"), list):
+
         def check_name(name, path):
             if isinstance(name, str) and name not in known_names:
                 c.err(path, f"单位 {name!r} 未在 agencies 中列出")
@@ -311,9 +349,16 @@ def validate_canonical(data: Any) -> list[CanonicalError]:
 def ordered(data: dict) -> dict:
     """The document with keys in the canonical order (for stable files and diffs)."""
     item_keys = {
-        "goals": GOAL_KEYS, "indicators": INDICATOR_KEYS, "tasks": TASK_KEYS, "phases": PHASE_KEYS,
-        "leading_group": LEADING_GROUP_KEYS, "duties": DUTY_KEYS, "funding_rules": FUNDING_RULE_KEYS,
-        "agencies": AGENCY_KEYS, "statistics": STATISTIC_KEYS, "reporting": REPORTING_KEYS,
+        "goals": GOAL_KEYS,
+        "indicators": INDICATOR_KEYS,
+        "tasks": TASK_KEYS,
+        "phases": PHASE_KEYS,
+        "leading_group": LEADING_GROUP_KEYS,
+        "duties": DUTY_KEYS,
+        "funding_rules": FUNDING_RULE_KEYS,
+        "agencies": AGENCY_KEYS,
+        "statistics": STATISTIC_KEYS,
+        "reporting": REPORTING_KEYS,
     }
     out = {}
     for key in TOP_KEYS:
@@ -323,7 +368,10 @@ def ordered(data: dict) -> dict:
         if key in item_keys and isinstance(value, list):
             keys = item_keys[key]
             value = [
-                {**{k: item[k] for k in keys if k in item}, **{k: v for k, v in item.items() if k not in keys}}
+                {
+                    **{k: item[k] for k in keys if k in item},
+                    **{k: v for k, v in item.items() if k not in keys},
+                }
                 for item in value
             ]
         out[key] = value

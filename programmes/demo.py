@@ -28,7 +28,14 @@ DEMO_USERS = [
     ("reporter_wuhan_gsj", "刘洋(武汉市工商局)", Profile.Role.REPORTER, "武汉市", "市工商局", None),
     ("reporter_wuhan_tjj", "周丽(武汉市统计局)", Profile.Role.REPORTER, "武汉市", "市统计局", None),
     ("reporter_yichang_tjj", "孙杰(宜昌市统计局)", Profile.Role.REPORTER, "宜昌市", "市统计局", None),
-    ("reporter_yichang_scjg", "吴琳(宜昌市市场监管局)", Profile.Role.REPORTER, "宜昌市", "市市场监管局〔知识产权局〕", None),
+    (
+        "reporter_yichang_scjg",
+        "吴琳(宜昌市市场监管局)",
+        Profile.Role.REPORTER,
+        "宜昌市",
+        "市市场监管局〔知识产权局〕",
+        None,
+    ),
     ("evaluator", "郑教授(第三方评估)", Profile.Role.EVALUATOR, None, None, ["wuhan-2017", "yichang-2020"]),
     ("evaluator_harbin", "黄研究员(省知识产权局)", Profile.Role.EVALUATOR, None, None, ["harbin-2016"]),
 ]
@@ -51,8 +58,14 @@ def demo_users_load() -> list[tuple[str, str]]:
             continue  # its programme is not loaded
         programmes = list(Programme.objects.filter(slug__in=slugs)) if slugs else None
         user_with_role_ensure(
-            username=username, password=DEMO_PASSWORD, role=role, display_name=display, city=city, agency=agency,
-            programmes=programmes, email=f"{username}@example.invalid",
+            username=username,
+            password=DEMO_PASSWORD,
+            role=role,
+            display_name=display,
+            city=city,
+            agency=agency,
+            programmes=programmes,
+            email=f"{username}@example.invalid",
         )
         created.append((username, display))
     return created
@@ -66,9 +79,17 @@ def demo_funding_load() -> None:
             continue
         years = range(programme.start_year, programme.end_year + 1)
         for i, year in enumerate(years):
-            FundingBudget.objects.create(programme=programme, year=year, source="local", amount=Decimal(1200 + 150 * i), note="演示数据")
+            FundingBudget.objects.create(
+                programme=programme,
+                year=year,
+                source="local",
+                amount=Decimal(1200 + 150 * i),
+                note="演示数据",
+            )
             if programme.kind == Programme.Kind.OPERATION_SERVICE:
-                FundingBudget.objects.create(programme=programme, year=year, source="central", amount=Decimal(1500), note="演示数据")
+                FundingBudget.objects.create(
+                    programme=programme, year=year, source="central", amount=Decimal(1500), note="演示数据"
+                )
         tasks = list(programme.tasks.all()[:6])
         lead = None
         for i, year in enumerate(years):
@@ -80,7 +101,12 @@ def demo_funding_load() -> None:
                 else:
                     category = ["专利资助", "执法维权", "宣传培训"][j]
                 FundingExpense.objects.create(
-                    programme=programme, date=date(year, 3 + 3 * j, 15), amount=Decimal(380 + 45 * i + 60 * j),
-                    category=category, market_based=(j != 1), task=task, agency=lead,
+                    programme=programme,
+                    date=date(year, 3 + 3 * j, 15),
+                    amount=Decimal(380 + 45 * i + 60 * j),
+                    category=category,
+                    market_based=(j != 1),
+                    task=task,
+                    agency=lead,
                     description=f"【演示】{task.title[:30]}",
                 )

@@ -17,7 +17,9 @@ class ProgrammeFilter(django_filters.FilterSet):
         fields = ["q", "kind", "city"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(doc_number__icontains=value) | Q(city__name__icontains=value))
+        return queryset.filter(
+            Q(title__icontains=value) | Q(doc_number__icontains=value) | Q(city__name__icontains=value)
+        )
 
 
 class AgencyFilter(django_filters.FilterSet):

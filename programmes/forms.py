@@ -45,8 +45,18 @@ class ProgrammeForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Programme
         fields = [
-            "title", "kind", "doc_number", "issuer", "issue_date", "period_start", "period_end", "status",
-            "notes", "on_track_ratio", "at_risk_ratio", "at_risk_gap",
+            "title",
+            "kind",
+            "doc_number",
+            "issuer",
+            "issue_date",
+            "period_start",
+            "period_end",
+            "status",
+            "notes",
+            "on_track_ratio",
+            "at_risk_ratio",
+            "at_risk_gap",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
@@ -78,17 +88,34 @@ class PhaseForm(PlanObjectForm):
 
 
 class IndicatorForm(PlanObjectForm):
-    target = forms.DecimalField(label=_("目标值"), error_messages=NUMBER_ERRORS, max_digits=20, decimal_places=4)
+    target = forms.DecimalField(
+        label=_("目标值"), error_messages=NUMBER_ERRORS, max_digits=20, decimal_places=4
+    )
     target_max = forms.DecimalField(
-        label=_("目标上限"), required=False, error_messages=NUMBER_ERRORS, max_digits=20, decimal_places=4,
+        label=_("目标上限"),
+        required=False,
+        error_messages=NUMBER_ERRORS,
+        max_digits=20,
+        decimal_places=4,
         help_text=_("仅区间指标填写,如“20—30家”的 30。"),
     )
 
     class Meta:
         model = Indicator
         fields = [
-            "order", "name", "area", "kind", "comparator", "target", "target_max", "unit", "deadline",
-            "formula", "baseline_value", "baseline_year", "source_sentence",
+            "order",
+            "name",
+            "area",
+            "kind",
+            "comparator",
+            "target",
+            "target_max",
+            "unit",
+            "deadline",
+            "formula",
+            "baseline_value",
+            "baseline_year",
+            "source_sentence",
         ]
         widgets = {"source_sentence": forms.Textarea(attrs={"rows": 3})}
 
@@ -102,8 +129,14 @@ class IndicatorForm(PlanObjectForm):
         cleaned = super().clean()
         low, high = cleaned.get("target"), cleaned.get("target_max")
         if low is not None and high is not None and high < low:
-            self.add_error("target_max", _("区间的上限(%(high)s)不能小于下限(%(low)s)。") % {"high": high, "low": low})
-        if (cleaned.get("kind") == "range" or cleaned.get("comparator") == "range") and high is None and "target_max" not in self.errors:
+            self.add_error(
+                "target_max", _("区间的上限(%(high)s)不能小于下限(%(low)s)。") % {"high": high, "low": low}
+            )
+        if (
+            (cleaned.get("kind") == "range" or cleaned.get("comparator") == "range")
+            and high is None
+            and "target_max" not in self.errors
+        ):
             self.add_error("target_max", _("区间指标需要填写目标上限。"))
         return cleaned
 
@@ -178,13 +211,19 @@ class FundingRuleForm(PlanObjectForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("kind") == "min_share" and cleaned.get("threshold") is not None and cleaned["threshold"] > 100:
+        if (
+            cleaned.get("kind") == "min_share"
+            and cleaned.get("threshold") is not None
+            and cleaned["threshold"] > 100
+        ):
             self.add_error("threshold", _("占比不能超过100%。"))
         return cleaned
 
 
 class FundingBudgetForm(PlanObjectForm):
-    amount = forms.DecimalField(label=_("预算金额(万元)"), error_messages=NUMBER_ERRORS, min_value=Decimal("0"))
+    amount = forms.DecimalField(
+        label=_("预算金额(万元)"), error_messages=NUMBER_ERRORS, min_value=Decimal("0")
+    )
 
     class Meta:
         model = FundingBudget
@@ -194,13 +233,16 @@ class FundingBudgetForm(PlanObjectForm):
         year = self.cleaned_data["year"]
         if not (self.programme.start_year <= year <= self.programme.end_year):
             raise ValidationError(
-                _("年度应在方案期限 %(start)s—%(end)s 年之内。") % {"start": self.programme.start_year, "end": self.programme.end_year}
+                _("年度应在方案期限 %(start)s—%(end)s 年之内。")
+                % {"start": self.programme.start_year, "end": self.programme.end_year}
             )
         return year
 
 
 class FundingExpenseForm(PlanObjectForm):
-    amount = forms.DecimalField(label=_("金额(万元)"), error_messages=NUMBER_ERRORS, min_value=Decimal("0.01"))
+    amount = forms.DecimalField(
+        label=_("金额(万元)"), error_messages=NUMBER_ERRORS, min_value=Decimal("0.01")
+    )
 
     class Meta:
         model = FundingExpense
@@ -215,7 +257,9 @@ class FundingExpenseForm(PlanObjectForm):
 
 class AgencyForm(BootstrapMixin, forms.ModelForm):
     aliases_text = forms.CharField(
-        label=_("别名"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("别名"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("每行一个,如“市知识产权局”。"),
     )
 
@@ -238,7 +282,9 @@ class AgencyForm(BootstrapMixin, forms.ModelForm):
         if self.instance.pk:
             taken = taken.exclude(agency=self.instance)
         clash = list(taken.values_list("name", flat=True)) + list(
-            Agency.objects.filter(city=self.city, name__in=names).exclude(pk=self.instance.pk).values_list("name", flat=True)
+            Agency.objects.filter(city=self.city, name__in=names)
+            .exclude(pk=self.instance.pk)
+            .values_list("name", flat=True)
         )
         if clash:
             raise ValidationError(_("别名已属于其他单位: %(names)s") % {"names": "、".join(clash)})

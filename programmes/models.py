@@ -72,7 +72,9 @@ class AgencyAlias(models.Model):
     """Another printed name of an agency. Unique per city, so one printed name never
     points at two units: ambiguous names are resolved by staff, never merged silently."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("单位"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("单位")
+    )
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+", editable=False)
     name = models.CharField(_("别名"), max_length=200)
 
@@ -104,7 +106,9 @@ class Programme(models.Model):
         ACCEPTANCE = "acceptance", _("验收中")
         CLOSED = "closed", _("已结束")
 
-    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("城市"))
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("城市")
+    )
     slug = models.SlugField(_("标识"), max_length=60, unique=True)
     kind = models.CharField(_("类型"), max_length=30, choices=Kind.choices)
     title = models.CharField(_("方案名称"), max_length=300)
@@ -121,15 +125,24 @@ class Programme(models.Model):
     notes = models.TextField(_("备注"), blank=True)
     # Status thresholds (DOMAIN.md defaults); office staff change them per programme.
     on_track_ratio = models.DecimalField(
-        _("正常推进阈值 R"), max_digits=4, decimal_places=2, default=Decimal("0.95"),
+        _("正常推进阈值 R"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.95"),
         validators=[MinValueValidator(Decimal("0"))],
     )
     at_risk_ratio = models.DecimalField(
-        _("有风险阈值 R"), max_digits=4, decimal_places=2, default=Decimal("0.60"),
+        _("有风险阈值 R"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.60"),
         validators=[MinValueValidator(Decimal("0"))],
     )
     at_risk_gap = models.DecimalField(
-        _("年度指标容差"), max_digits=4, decimal_places=2, default=Decimal("0.10"),
+        _("年度指标容差"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.10"),
         help_text=_("未达标幅度不超过目标值的该比例时记为“有风险”。"),
         validators=[MinValueValidator(Decimal("0"))],
     )
@@ -142,8 +155,13 @@ class Programme(models.Model):
         verbose_name_plural = _("建设方案")
         ordering = ["city__name", "-period_start"]
         constraints = [
-            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="programme_period_ordered"),
-            models.CheckConstraint(condition=Q(at_risk_ratio__lte=models.F("on_track_ratio")), name="programme_thresholds_ordered"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="programme_period_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(at_risk_ratio__lte=models.F("on_track_ratio")),
+                name="programme_thresholds_ordered",
+            ),
         ]
 
     def __str__(self):
@@ -155,7 +173,11 @@ class Programme(models.Model):
     def clean(self):
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise ValidationError({"period_end": _("截止年月不能早于起始年月。")})
-        if self.at_risk_ratio is not None and self.on_track_ratio is not None and self.at_risk_ratio > self.on_track_ratio:
+        if (
+            self.at_risk_ratio is not None
+            and self.on_track_ratio is not None
+            and self.at_risk_ratio > self.on_track_ratio
+        ):
             raise ValidationError({"at_risk_ratio": _("“有风险”阈值不能高于“正常推进”阈值。")})
 
     @property
@@ -218,7 +240,9 @@ class Phase(models.Model):
         verbose_name = _("实施阶段")
         verbose_name_plural = _("实施阶段")
         ordering = ["programme", "order", "start"]
-        constraints = [models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="phase_months_ordered")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="phase_months_ordered")
+        ]
 
     def __str__(self):
         return self.name
@@ -239,7 +263,9 @@ class LeadingGroupMember(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="leading_group")
     order = models.PositiveSmallIntegerField(_("序号"), default=0)
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="leading_group_seats", verbose_name=_("单位"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="leading_group_seats", verbose_name=_("单位")
+    )
     printed_agency = models.CharField(_("原文单位名"), max_length=200)
     role = models.CharField(_("职务"), max_length=10, choices=Role.choices)
     person = models.CharField(_("姓名"), max_length=50, null=True, blank=True)
@@ -259,10 +285,14 @@ class AgencyDuty(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="duties")
     order = models.PositiveSmallIntegerField(_("序号"), default=0)
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="duties", verbose_name=_("单位"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="duties", verbose_name=_("单位")
+    )
     printed_agency = models.CharField(_("原文单位名"), max_length=200)
     text = models.TextField(_("职责"))
-    tasks = models.ManyToManyField("tasks.Task", blank=True, related_name="duties", verbose_name=_("相关任务"))
+    tasks = models.ManyToManyField(
+        "tasks.Task", blank=True, related_name="duties", verbose_name=_("相关任务")
+    )
 
     class Meta:
         verbose_name = _("成员单位职责")
@@ -285,7 +315,9 @@ class FundingRule(models.Model):
     name = models.CharField(_("规则名称"), max_length=200)
     kind = models.CharField(_("规则类型"), max_length=30, choices=Kind.choices)
     category = models.CharField(_("资金类别"), max_length=100, null=True, blank=True)
-    threshold = models.DecimalField(_("阈值"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    threshold = models.DecimalField(
+        _("阈值"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
     unit = models.CharField(_("单位"), max_length=10)
     source_sentence = models.TextField(_("原文"), blank=True)
     history = HistoricalRecords()
@@ -315,7 +347,9 @@ class FundingBudget(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="budgets")
     year = models.PositiveSmallIntegerField(_("年度"))
     source = models.CharField(_("资金来源"), max_length=20, choices=Source.choices)
-    amount = models.DecimalField(_("预算金额(万元)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    amount = models.DecimalField(
+        _("预算金额(万元)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
     note = models.CharField(_("说明"), max_length=300, blank=True)
     history = HistoricalRecords()
 
@@ -323,7 +357,9 @@ class FundingBudget(models.Model):
         verbose_name = _("年度预算")
         verbose_name_plural = _("年度预算")
         ordering = ["programme", "year", "source"]
-        constraints = [models.UniqueConstraint(fields=["programme", "year", "source"], name="budget_unique_year_source")]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "year", "source"], name="budget_unique_year_source")
+        ]
 
     def __str__(self):
         return f"{self.year} {self.get_source_display()} {self.amount}万元"
@@ -334,14 +370,34 @@ class FundingExpense(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="expenses")
     date = models.DateField(_("日期"))
-    amount = models.DecimalField(_("金额(万元)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
+    amount = models.DecimalField(
+        _("金额(万元)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
     category = models.CharField(_("资金类别"), max_length=100)
     market_based = models.BooleanField(_("以市场化方式使用"), default=False)
-    source = models.CharField(_("资金来源"), max_length=20, choices=FundingBudget.Source.choices, default=FundingBudget.Source.LOCAL)
-    task = models.ForeignKey("tasks.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="expenses", verbose_name=_("任务"))
-    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="expenses", verbose_name=_("单位"))
+    source = models.CharField(
+        _("资金来源"), max_length=20, choices=FundingBudget.Source.choices, default=FundingBudget.Source.LOCAL
+    )
+    task = models.ForeignKey(
+        "tasks.Task",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="expenses",
+        verbose_name=_("任务"),
+    )
+    agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="expenses",
+        verbose_name=_("单位"),
+    )
     description = models.CharField(_("摘要"), max_length=300)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

@@ -31,7 +31,9 @@ def programme_to_canonical(*, programme: Programme) -> dict:
     used_agency_ids.update(o.agency_id for o in owners)
     used_agency_ids.update(m.agency_id for m in leading)
     # Sorted in Python: database collations order Chinese differently (SQLite vs PostgreSQL).
-    agencies = sorted(Agency.objects.filter(pk__in=used_agency_ids).prefetch_related("aliases"), key=lambda a: a.name)
+    agencies = sorted(
+        Agency.objects.filter(pk__in=used_agency_ids).prefetch_related("aliases"), key=lambda a: a.name
+    )
 
     codes = set()
     from programmes.services import FORMULA_CODE_RE
@@ -56,39 +58,68 @@ def programme_to_canonical(*, programme: Programme) -> dict:
         "goals": [{"area": g.area, "title": g.title, "text": g.text} for g in programme.goals.all()],
         "indicators": [
             {
-                "name": i.name, "area": i.area, "kind": i.kind, "comparator": i.comparator,
-                "target": number_out(i.target), "target_max": number_out(i.target_max), "unit": i.unit,
-                "deadline": i.deadline, "formula": i.formula, "source_sentence": i.source_sentence,
+                "name": i.name,
+                "area": i.area,
+                "kind": i.kind,
+                "comparator": i.comparator,
+                "target": number_out(i.target),
+                "target_max": number_out(i.target_max),
+                "unit": i.unit,
+                "deadline": i.deadline,
+                "formula": i.formula,
+                "source_sentence": i.source_sentence,
             }
             for i in indicators
         ],
         "tasks": [
             {
-                "number": t.number, "section": t.section, "title": t.title, "text": t.text,
+                "number": t.number,
+                "section": t.section,
+                "title": t.title,
+                "text": t.text,
                 "lead": [a.printed_name for a in t.assignments.all() if a.role == "lead"],
                 "support": [a.printed_name for a in t.assignments.all() if a.role == "support"],
             }
             for t in tasks
         ],
-        "phases": [{"name": p.name, "start": p.start, "end": p.end, "milestone": p.milestone} for p in programme.phases.all()],
+        "phases": [
+            {"name": p.name, "start": p.start, "end": p.end, "milestone": p.milestone}
+            for p in programme.phases.all()
+        ],
         "leading_group": [
-            {"agency": m.printed_agency, "role": m.role, "person": m.person, "title": m.title} for m in leading
+            {"agency": m.printed_agency, "role": m.role, "person": m.person, "title": m.title}
+            for m in leading
         ],
         "duties": [
-            {"agency": d.printed_agency, "text": d.text, "tasks": [t.number for t in sorted(d.tasks.all(), key=lambda t: t.order)]}
+            {
+                "agency": d.printed_agency,
+                "text": d.text,
+                "tasks": [t.number for t in sorted(d.tasks.all(), key=lambda t: t.order)],
+            }
             for d in duties
         ],
         "funding_rules": [
-            {"name": r.name, "kind": r.kind, "category": r.category, "threshold": number_out(r.threshold),
-             "unit": r.unit, "source_sentence": r.source_sentence}
+            {
+                "name": r.name,
+                "kind": r.kind,
+                "category": r.category,
+                "threshold": number_out(r.threshold),
+                "unit": r.unit,
+                "source_sentence": r.source_sentence,
+            }
             for r in programme.funding_rules.all()
         ],
         "agencies": [
-            {"name": a.name, "aliases": sorted(x.name for x in a.aliases.all()), "collective": a.is_collective}
+            {
+                "name": a.name,
+                "aliases": sorted(x.name for x in a.aliases.all()),
+                "collective": a.is_collective,
+            }
             for a in agencies
         ],
         "statistics": [
-            {"code": s.code, "name": s.name, "unit": s.unit, "aggregation": s.aggregation} for s in extra_stats
+            {"code": s.code, "name": s.name, "unit": s.unit, "aggregation": s.aggregation}
+            for s in extra_stats
         ],
         "reporting": [
             {"statistic": o.statistic.code, "agency": o.printed_agency or o.agency.name}
@@ -103,7 +134,9 @@ def tasks_by_section(*, programme: Programme):
     from tasks.models import Task, TaskAssignment
 
     tasks = Task.objects.filter(programme=programme).prefetch_related(
-        Prefetch("assignments", queryset=TaskAssignment.objects.select_related("agency").order_by("role", "order"))
+        Prefetch(
+            "assignments", queryset=TaskAssignment.objects.select_related("agency").order_by("role", "order")
+        )
     )
     sections: OrderedDict[str, list] = OrderedDict()
     for task in tasks:
@@ -128,8 +161,12 @@ def agency_task_matrix(*, programme: Programme, agency_ids: set[int] | None = No
     for agency_id, agency in sorted(agencies.items(), key=lambda kv: (-len(cells[kv[0]]), kv[1].name)):
         row_cells = [cells[agency_id].get(t.pk, "") for t in tasks]
         rows.append(
-            {"agency": agency, "cells": row_cells,
-             "lead_count": row_cells.count("lead"), "support_count": row_cells.count("support")}
+            {
+                "agency": agency,
+                "cells": row_cells,
+                "lead_count": row_cells.count("lead"),
+                "support_count": row_cells.count("support"),
+            }
         )
     return {"tasks": tasks, "rows": rows}
 
@@ -150,18 +187,35 @@ def funding_summary(*, programme: Programme) -> dict:
             if rule.category and rule.category.startswith("以市场化方式"):
                 part = market_total
             else:
-                part = expenses.filter(category=rule.category).aggregate(total=Sum("amount"))["total"] or Decimal("0")
+                part = expenses.filter(category=rule.category).aggregate(total=Sum("amount"))[
+                    "total"
+                ] or Decimal("0")
             share = (part / total_spent * 100) if total_spent else None
             holds = share is not None and share >= rule.threshold
-            checks.append({"rule": rule, "value": share, "unit": "%", "holds": holds,
-                           "detail": None if share is None else f"{part} / {total_spent} 万元"})
+            checks.append(
+                {
+                    "rule": rule,
+                    "value": share,
+                    "unit": "%",
+                    "holds": holds,
+                    "detail": None if share is None else f"{part} / {total_spent} 万元",
+                }
+            )
         else:
             years = range(programme.start_year, programme.end_year + 1)
             yearly = [(y, by_year.get(y, Decimal("0"))) for y in years]
             failing = [y for y, amount in yearly if amount < rule.threshold and y in by_year]
             holds = bool(by_year) and not failing
-            checks.append({"rule": rule, "value": None, "unit": rule.unit, "holds": holds, "yearly": yearly,
-                           "detail": "、".join(f"{y}年" for y in failing) if failing else None})
+            checks.append(
+                {
+                    "rule": rule,
+                    "value": None,
+                    "unit": rule.unit,
+                    "holds": holds,
+                    "yearly": yearly,
+                    "detail": "、".join(f"{y}年" for y in failing) if failing else None,
+                }
+            )
     budget_by_year: dict[int, Decimal] = {}
     for b in budgets:
         budget_by_year[b.year] = budget_by_year.get(b.year, Decimal("0")) + b.amount

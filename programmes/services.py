@@ -107,12 +107,16 @@ def _statistic_codes_known(data: dict) -> tuple[set[str], list[CanonicalError]]:
                 errors.append(CanonicalError(f"$.indicators[{i}].formula", f"未知的统计数据代码 {code}"))
     for i, row in enumerate(data.get("reporting") or []):
         if row.get("statistic") not in known:
-            errors.append(CanonicalError(f"$.reporting[{i}].statistic", f"未知的统计数据代码 {row.get('statistic')}"))
+            errors.append(
+                CanonicalError(f"$.reporting[{i}].statistic", f"未知的统计数据代码 {row.get('statistic')}")
+            )
     return known, errors
 
 
 @transaction.atomic
-def programme_sync_from_canonical(*, data: dict, user=None, source_text: str | None = None, source: str = "") -> Programme:
+def programme_sync_from_canonical(
+    *, data: dict, user=None, source_text: str | None = None, source: str = ""
+) -> Programme:
     """Create or update a programme from a canonical document, all or nothing.
 
     Rows are matched by their natural keys (tasks by number, indicators by name,
@@ -135,7 +139,12 @@ def programme_sync_from_canonical(*, data: dict, user=None, source_text: str | N
         city.save(update_fields=["province"])
 
     for entry in data.get("agencies") or []:
-        _agency_ensure(city=city, name=entry["name"], aliases=entry.get("aliases", []), collective=entry.get("collective", False))
+        _agency_ensure(
+            city=city,
+            name=entry["name"],
+            aliases=entry.get("aliases", []),
+            collective=entry.get("collective", False),
+        )
 
     def agency_for(name: str) -> Agency:
         agency = agency_resolve(city=city, name=name)
@@ -160,33 +169,59 @@ def programme_sync_from_canonical(*, data: dict, user=None, source_text: str | N
     programme = _upsert(Programme, lookup={"slug": data["slug"]}, values=values, user=user)
 
     _upsert_ordered(
-        Goal, programme=programme, user=user,
-        rows=[{"area": g["area"], "title": g["title"], "text": g.get("text") or ""} for g in data.get("goals") or []],
-    )
-    _upsert_ordered(
-        Phase, programme=programme, user=user,
-        rows=[{"name": p["name"], "start": p["start"], "end": p["end"], "milestone": p.get("milestone")} for p in data["phases"]],
-    )
-    _upsert_ordered(
-        LeadingGroupMember, programme=programme, user=user,
+        Goal,
+        programme=programme,
+        user=user,
         rows=[
-            {"agency": agency_for(r["agency"]), "printed_agency": r["agency"], "role": r["role"],
-             "person": r.get("person"), "title": r.get("title")}
+            {"area": g["area"], "title": g["title"], "text": g.get("text") or ""}
+            for g in data.get("goals") or []
+        ],
+    )
+    _upsert_ordered(
+        Phase,
+        programme=programme,
+        user=user,
+        rows=[
+            {"name": p["name"], "start": p["start"], "end": p["end"], "milestone": p.get("milestone")}
+            for p in data["phases"]
+        ],
+    )
+    _upsert_ordered(
+        LeadingGroupMember,
+        programme=programme,
+        user=user,
+        rows=[
+            {
+                "agency": agency_for(r["agency"]),
+                "printed_agency": r["agency"],
+                "role": r["role"],
+                "person": r.get("person"),
+                "title": r.get("title"),
+            }
             for r in data.get("leading_group") or []
         ],
     )
     _upsert_ordered(
-        FundingRule, programme=programme, user=user,
+        FundingRule,
+        programme=programme,
+        user=user,
         rows=[
-            {"name": r["name"], "kind": r["kind"], "category": r.get("category"), "threshold": Decimal(str(r["threshold"])),
-             "unit": r["unit"], "source_sentence": r.get("source_sentence") or ""}
+            {
+                "name": r["name"],
+                "kind": r["kind"],
+                "category": r.get("category"),
+                "threshold": Decimal(str(r["threshold"])),
+                "unit": r["unit"],
+                "source_sentence": r.get("source_sentence") or "",
+            }
             for r in data.get("funding_rules") or []
         ],
     )
 
     for stat in data.get("statistics") or []:
         _upsert(
-            Statistic, lookup={"code": stat["code"]},
+            Statistic,
+            lookup={"code": stat["code"]},
             values={"name": stat["name"], "unit": stat["unit"], "aggregation": stat["aggregation"]},
         )
 
@@ -194,12 +229,19 @@ def programme_sync_from_canonical(*, data: dict, user=None, source_text: str | N
     for order, ind in enumerate(data["indicators"]):
         keep_names.append(ind["name"])
         _upsert(
-            Indicator, lookup={"programme": programme, "name": ind["name"]}, user=user,
+            Indicator,
+            lookup={"programme": programme, "name": ind["name"]},
+            user=user,
             values={
-                "order": order, "area": ind["area"], "kind": ind["kind"], "comparator": ind["comparator"],
+                "order": order,
+                "area": ind["area"],
+                "kind": ind["kind"],
+                "comparator": ind["comparator"],
                 "target": Decimal(str(ind["target"])),
                 "target_max": None if ind.get("target_max") is None else Decimal(str(ind["target_max"])),
-                "unit": ind["unit"], "deadline": ind["deadline"], "formula": ind.get("formula"),
+                "unit": ind["unit"],
+                "deadline": ind["deadline"],
+                "formula": ind.get("formula"),
                 "source_sentence": ind.get("source_sentence") or "",
             },
         )
@@ -208,31 +250,53 @@ def programme_sync_from_canonical(*, data: dict, user=None, source_text: str | N
     tasks_by_number = {}
     for order, row in enumerate(data["tasks"]):
         task = _upsert(
-            Task, lookup={"programme": programme, "number": row["number"]}, user=user,
-            values={"order": order, "section": row.get("section"), "title": row["title"], "text": row.get("text") or ""},
+            Task,
+            lookup={"programme": programme, "number": row["number"]},
+            user=user,
+            values={
+                "order": order,
+                "section": row.get("section"),
+                "title": row["title"],
+                "text": row.get("text") or "",
+            },
         )
         tasks_by_number[row["number"]] = task
         wanted = []
-        for role, names in ((TaskAssignment.Role.LEAD, row.get("lead") or []), (TaskAssignment.Role.SUPPORT, row.get("support") or [])):
+        for role, names in (
+            (TaskAssignment.Role.LEAD, row.get("lead") or []),
+            (TaskAssignment.Role.SUPPORT, row.get("support") or []),
+        ):
             for position, name in enumerate(names):
                 wanted.append((agency_for(name), role, name, position))
         seen_agencies = set()
         for agency, role, printed, position in wanted:
             if agency.pk in seen_agencies:
                 raise CanonicalValidationError(
-                    [CanonicalError(f"$.tasks[{order}]", f"单位 {printed} 在同一任务中出现两次(可能是别名重复)")], source
+                    [
+                        CanonicalError(
+                            f"$.tasks[{order}]", f"单位 {printed} 在同一任务中出现两次(可能是别名重复)"
+                        )
+                    ],
+                    source,
                 )
             seen_agencies.add(agency.pk)
             _upsert(
-                TaskAssignment, lookup={"task": task, "agency": agency}, user=user,
+                TaskAssignment,
+                lookup={"task": task, "agency": agency},
+                user=user,
                 values={"role": role, "printed_name": printed, "order": position},
             )
         TaskAssignment.objects.filter(task=task).exclude(agency_id__in=seen_agencies).delete()
     Task.objects.filter(programme=programme).exclude(number__in=list(tasks_by_number)).delete()
 
     duties = _upsert_ordered(
-        AgencyDuty, programme=programme, user=user,
-        rows=[{"agency": agency_for(d["agency"]), "printed_agency": d["agency"], "text": d["text"]} for d in data.get("duties") or []],
+        AgencyDuty,
+        programme=programme,
+        user=user,
+        rows=[
+            {"agency": agency_for(d["agency"]), "printed_agency": d["agency"], "text": d["text"]}
+            for d in data.get("duties") or []
+        ],
     )
     for duty, row in zip(duties, data.get("duties") or [], strict=True):
         wanted_ids = {tasks_by_number[n].pk for n in row["tasks"]}
@@ -243,7 +307,11 @@ def programme_sync_from_canonical(*, data: dict, user=None, source_text: str | N
     for row in data.get("reporting") or []:
         owner = _upsert(
             StatisticOwner,
-            lookup={"programme": programme, "statistic": Statistic.objects.get(code=row["statistic"]), "area": row.get("area", "")},
+            lookup={
+                "programme": programme,
+                "statistic": Statistic.objects.get(code=row["statistic"]),
+                "area": row.get("area", ""),
+            },
             values={"agency": agency_for(row["agency"]), "printed_agency": row["agency"]},
             user=user,
         )
@@ -278,8 +346,12 @@ def seed_programmes_load(*, paths: list[Path], user=None) -> list[Programme]:
     for path in paths:
         data = seed_file_read(path)
         text_path = Path(path).parent / "texts" / (data.get("source_file") or "")
-        source_text = text_path.read_text(encoding="utf-8") if data.get("source_file") and text_path.is_file() else None
-        loaded.append(programme_sync_from_canonical(data=data, user=user, source_text=source_text, source=str(path)))
+        source_text = (
+            text_path.read_text(encoding="utf-8") if data.get("source_file") and text_path.is_file() else None
+        )
+        loaded.append(
+            programme_sync_from_canonical(data=data, user=user, source_text=source_text, source=str(path))
+        )
     return loaded
 
 
@@ -320,7 +392,9 @@ def agency_save(*, agency: Agency, aliases: list[str], user) -> Agency:
     from accounts.selectors import user_profile
 
     profile = user_profile(user=user)
-    if not (user.is_superuser or (profile and profile.role == "office" and profile.city_id == agency.city_id)):
+    if not (
+        user.is_superuser or (profile and profile.role == "office" and profile.city_id == agency.city_id)
+    ):
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied(_("只有本市领导小组办公室可以维护成员单位。"))

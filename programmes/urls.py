@@ -14,7 +14,11 @@ urlpatterns = [
     path("programmes/<slug:slug>/edit/", views.programme_edit, name="programme_edit"),
     path("programmes/<slug:slug>/<str:kind>/add/", views.plan_object_edit, name="plan_object_add"),
     path("programmes/<slug:slug>/<str:kind>/<int:pk>/edit/", views.plan_object_edit, name="plan_object_edit"),
-    path("programmes/<slug:slug>/<str:kind>/<int:pk>/delete/", views.plan_object_delete_view, name="plan_object_delete"),
+    path(
+        "programmes/<slug:slug>/<str:kind>/<int:pk>/delete/",
+        views.plan_object_delete_view,
+        name="plan_object_delete",
+    ),
     path("agencies/", views.agency_list, name="agency_list"),
     path("agencies/add/", views.agency_edit, name="agency_add"),
     path("agencies/<int:pk>/", views.agency_detail, name="agency_detail"),

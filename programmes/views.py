@@ -72,7 +72,10 @@ def programme_detail(request, slug):
         counts={
             "tasks": programme.tasks.count(),
             "indicators": programme.indicators.count(),
-            "agencies": TaskAssignment.objects.filter(task__programme=programme).values("agency").distinct().count(),
+            "agencies": TaskAssignment.objects.filter(task__programme=programme)
+            .values("agency")
+            .distinct()
+            .count(),
         },
         duties=programme.duties.select_related("agency").prefetch_related("tasks"),
     )
@@ -103,7 +106,9 @@ def programme_tasks(request, slug):
 def programme_matrix(request, slug):
     programme = programme_get_for_user(user=request.user, slug=slug)
     context = _programme_context(request, programme, "matrix")
-    context["matrix"] = agency_task_matrix(programme=programme, agency_ids=visible_agency_ids(user=request.user, programme=programme))
+    context["matrix"] = agency_task_matrix(
+        programme=programme, agency_ids=visible_agency_ids(user=request.user, programme=programme)
+    )
     return render(request, "programmes/programme_matrix.html", context)
 
 
@@ -130,7 +135,11 @@ def programme_edit(request, slug):
         programme_update(programme=programme, user=request.user, values=form.cleaned_data)
         messages.success(request, _("方案基本信息已保存。"))
         return redirect(programme)
-    return render(request, "programmes/form.html", {"form": form, "programme": programme, "title": _("编辑方案基本信息")})
+    return render(
+        request,
+        "programmes/form.html",
+        {"form": form, "programme": programme, "title": _("编辑方案基本信息")},
+    )
 
 
 # --- plan objects: one mechanism for goals, phases, indicators, tasks, members, funding ---
@@ -171,7 +180,12 @@ def plan_object_edit(request, slug, kind, pk=None):
         try:
             obj = form.save(commit=False)
             if kind == "task":
-                task_save(task=obj, lead=list(form.cleaned_data["lead"]), support=list(form.cleaned_data["support"]), user=request.user)
+                task_save(
+                    task=obj,
+                    lead=list(form.cleaned_data["lead"]),
+                    support=list(form.cleaned_data["support"]),
+                    user=request.user,
+                )
             else:
                 if kind == "expense" and obj.recorded_by_id is None:
                     obj.recorded_by = request.user
@@ -182,7 +196,9 @@ def plan_object_edit(request, slug, kind, pk=None):
             messages.success(request, _("%(label)s已保存。") % {"label": label})
             return redirect(reverse(TAB_URLS[tab], args=[programme.slug]))
     title = (_("编辑%(label)s") if instance else _("新增%(label)s")) % {"label": label}
-    return render(request, "programmes/form.html", {"form": form, "programme": programme, "title": title, "tab": tab})
+    return render(
+        request, "programmes/form.html", {"form": form, "programme": programme, "title": title, "tab": tab}
+    )
 
 
 @login_required
@@ -201,8 +217,14 @@ def plan_object_delete_view(request, slug, kind, pk):
             messages.success(request, _("已删除%(label)s“%(obj)s”。") % {"label": label, "obj": obj})
         return redirect(reverse(TAB_URLS[tab], args=[programme.slug]))
     return render(
-        request, "programmes/confirm_delete.html",
-        {"programme": programme, "obj": obj, "label": label, "cancel_url": reverse(TAB_URLS[tab], args=[programme.slug])},
+        request,
+        "programmes/confirm_delete.html",
+        {
+            "programme": programme,
+            "obj": obj,
+            "label": label,
+            "cancel_url": reverse(TAB_URLS[tab], args=[programme.slug]),
+        },
     )
 
 
@@ -211,15 +233,22 @@ def plan_object_delete_view(request, slug, kind, pk):
 
 @login_required
 def agency_list(request):
-    qs = agency_list_for_user(user=request.user).annotate(
-        lead_count=Count("assignments", filter=Q(assignments__role="lead")),
-        support_count=Count("assignments", filter=Q(assignments__role="support")),
-    ).prefetch_related("aliases").order_by("city__name", "name")
+    qs = (
+        agency_list_for_user(user=request.user)
+        .annotate(
+            lead_count=Count("assignments", filter=Q(assignments__role="lead")),
+            support_count=Count("assignments", filter=Q(assignments__role="support")),
+        )
+        .prefetch_related("aliases")
+        .order_by("city__name", "name")
+    )
     filterset = AgencyFilter(request.GET, queryset=qs)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     profile = user_profile(user=request.user)
     can_add = request.user.is_superuser or (profile is not None and profile.role == "office")
-    return render(request, "programmes/agency_list.html", {"filter": filterset, "page": page, "can_add": can_add})
+    return render(
+        request, "programmes/agency_list.html", {"filter": filterset, "page": page, "can_add": can_add}
+    )
 
 
 @login_required
@@ -229,17 +258,29 @@ def agency_detail(request, pk):
     assignments = (
         TaskAssignment.objects.filter(agency=agency, task__programme__in=visible)
         .select_related("task__programme")
-        .prefetch_related(Prefetch("task__assignments", queryset=TaskAssignment.objects.select_related("agency")))
+        .prefetch_related(
+            Prefetch("task__assignments", queryset=TaskAssignment.objects.select_related("agency"))
+        )
         .order_by("task__programme__slug", "task__order")
     )
     lead = [a for a in assignments if a.role == "lead"]
     support = [a for a in assignments if a.role == "support"]
     profile = user_profile(user=request.user)
-    can_edit = request.user.is_superuser or (profile is not None and profile.role == "office" and profile.city_id == agency.city_id)
+    can_edit = request.user.is_superuser or (
+        profile is not None and profile.role == "office" and profile.city_id == agency.city_id
+    )
     return render(
-        request, "programmes/agency_detail.html",
-        {"agency": agency, "lead": lead, "support": support, "can_edit": can_edit,
-         "statistics": agency.statistics_owned.filter(programme__in=visible).select_related("statistic", "programme")},
+        request,
+        "programmes/agency_detail.html",
+        {
+            "agency": agency,
+            "lead": lead,
+            "support": support,
+            "can_edit": can_edit,
+            "statistics": agency.statistics_owned.filter(programme__in=visible).select_related(
+                "statistic", "programme"
+            ),
+        },
     )
 
 
@@ -255,12 +296,20 @@ def agency_edit(request, pk=None):
     else:
         agency = None
         city = profile.city if profile and profile.city_id else None
-    is_office_of_city = profile is not None and profile.role == "office" and city is not None and profile.city_id == city.pk
+    is_office_of_city = (
+        profile is not None and profile.role == "office" and city is not None and profile.city_id == city.pk
+    )
     if not (is_office_of_city or (request.user.is_superuser and city is not None)):
         raise PermissionDenied(_("只有本市领导小组办公室可以维护成员单位。"))
     form = forms.AgencyForm(request.POST or None, instance=agency, city=city)
     if request.method == "POST" and form.is_valid():
-        saved = agency_save(agency=form.save(commit=False), aliases=form.cleaned_data["aliases_text"], user=request.user)
+        saved = agency_save(
+            agency=form.save(commit=False), aliases=form.cleaned_data["aliases_text"], user=request.user
+        )
         messages.success(request, _("成员单位已保存。"))
         return redirect(saved)
-    return render(request, "programmes/form.html", {"form": form, "title": _("编辑成员单位") if agency else _("新增成员单位")})
+    return render(
+        request,
+        "programmes/form.html",
+        {"form": form, "title": _("编辑成员单位") if agency else _("新增成员单位")},
+    )

@@ -52,7 +52,9 @@ class TaskAssignment(models.Model):
         SUPPORT = "support", _("配合")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("单位"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("单位")
+    )
     role = models.CharField(_("角色"), max_length=10, choices=Role.choices)
     printed_name = models.CharField(_("原文单位名"), max_length=200)
     order = models.PositiveSmallIntegerField(_("序号"), default=0)

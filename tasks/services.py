@@ -23,7 +23,9 @@ def task_save(*, task: Task, lead: list[Agency], support: list[Agency], user) ->
         raise ValidationError({"support": _("同一单位不能既是牵头单位又是配合单位。")})
     foreign = [a.name for a in [*lead, *support] if a.city_id != programme.city_id]
     if foreign:
-        raise ValidationError({"lead": _("只能分配给本市的成员单位: %(names)s") % {"names": "、".join(foreign)}})
+        raise ValidationError(
+            {"lead": _("只能分配给本市的成员单位: %(names)s") % {"names": "、".join(foreign)}}
+        )
     task.full_clean()
     task._history_user = user
     task.save()

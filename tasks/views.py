@@ -11,10 +11,19 @@ from .models import Task, TaskAssignment
 def task_detail(request, slug, pk):
     programme = programme_get_for_user(user=request.user, slug=slug)
     task = get_object_or_404(
-        Task.objects.prefetch_related(Prefetch("assignments", queryset=TaskAssignment.objects.select_related("agency"))),
-        pk=pk, programme=programme,
+        Task.objects.prefetch_related(
+            Prefetch("assignments", queryset=TaskAssignment.objects.select_related("agency"))
+        ),
+        pk=pk,
+        programme=programme,
     )
     return render(
-        request, "tasks/task_detail.html",
-        {"programme": programme, "task": task, "tab": "tasks", "can_edit": can_edit_programme(user=request.user, programme=programme)},
+        request,
+        "tasks/task_detail.html",
+        {
+            "programme": programme,
+            "task": task,
+            "tab": "tasks",
+            "can_edit": can_edit_programme(user=request.user, programme=programme),
+        },
     )

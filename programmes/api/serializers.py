@@ -10,7 +10,18 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Programme
-        fields = ["slug", "city", "kind", "title", "doc_number", "issuer", "issue_date", "period_start", "period_end", "status"]
+        fields = [
+            "slug",
+            "city",
+            "kind",
+            "title",
+            "doc_number",
+            "issuer",
+            "issue_date",
+            "period_start",
+            "period_end",
+            "status",
+        ]
 
 
 class PhaseSerializer(serializers.ModelSerializer):
@@ -22,7 +33,19 @@ class PhaseSerializer(serializers.ModelSerializer):
 class IndicatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Indicator
-        fields = ["id", "name", "area", "kind", "comparator", "target", "target_max", "unit", "deadline", "formula", "source_sentence"]
+        fields = [
+            "id",
+            "name",
+            "area",
+            "kind",
+            "comparator",
+            "target",
+            "target_max",
+            "unit",
+            "deadline",
+            "formula",
+            "source_sentence",
+        ]
 
 
 class TaskSerializer(serializers.ModelSerializer):

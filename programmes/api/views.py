@@ -9,7 +9,13 @@ from programmes.filters import AgencyFilter, ProgrammeFilter
 from programmes.selectors import programme_to_canonical
 from tasks.models import TaskAssignment
 
-from .serializers import AgencySerializer, IndicatorSerializer, PhaseSerializer, ProgrammeSerializer, TaskSerializer
+from .serializers import (
+    AgencySerializer,
+    IndicatorSerializer,
+    PhaseSerializer,
+    ProgrammeSerializer,
+    TaskSerializer,
+)
 
 
 class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
@@ -51,4 +57,8 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = AgencyFilter
 
     def get_queryset(self):
-        return agency_list_for_user(user=self.request.user).prefetch_related("aliases").order_by("city__name", "name")
+        return (
+            agency_list_for_user(user=self.request.user)
+            .prefetch_related("aliases")
+            .order_by("city__name", "name")
+        )

@@ -11,7 +11,9 @@ class Command(BaseCommand):
     help = "Load the seed programmes (programmes/seed_data/*.json) idempotently, all or nothing."
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="*", help="seed files (default: every file in programmes/seed_data)")
+        parser.add_argument(
+            "paths", nargs="*", help="seed files (default: every file in programmes/seed_data)"
+        )
 
     def handle(self, *args, **options):
         paths = [Path(p) for p in options["paths"]] or seed_files()

@@ -17,4 +17,6 @@ class Command(BaseCommand):
         if programme is None:
             known = ", ".join(Programme.objects.values_list("slug", flat=True)) or "无"
             raise CommandError(f"没有标识为 {slug!r} 的方案。已有: {known}")
-        self.stdout.write(json.dumps(programme_to_canonical(programme=programme), ensure_ascii=False, indent=2))
+        self.stdout.write(
+            json.dumps(programme_to_canonical(programme=programme), ensure_ascii=False, indent=2)
+        )
