@@ -20,3 +20,5 @@ STORAGES = {
 }
 # Unit tests run jobs inline; the worker tests (marked `worker`) start a real worker.
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("IPCITY_TEST_REAL_WORKER", "") != "1"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -101,6 +101,15 @@ class CanonicalValidationError(Exception):
         super().__init__(head + "; ".join(str(e) for e in errors))
 
 
+def _key(value):
+    """A value usable in a set: documents may hold lists or objects where strings belong."""
+    return value if isinstance(value, str | int | float | bool | type(None)) else repr(value)
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
 class _Checker:
     def __init__(self):
         self.errors: list[CanonicalError] = []
@@ -142,7 +151,7 @@ class _Checker:
             self.err(f"{path}.{key}", f"格式应为 {hint},实际为 {value!r}")
 
     def choice(self, obj: dict, key: str, path: str, choices: set):
-        if key in obj and obj[key] not in choices:
+        if key in obj and _key(obj[key]) not in choices:
             shown = ", ".join(sorted(str(c) for c in choices if c is not None))
             self.err(f"{path}.{key}", f"取值 {obj[key]!r} 不在 {shown} 之中")
 
@@ -217,9 +226,9 @@ def validate_canonical(data: Any) -> list[CanonicalError]:
         if not c.keys(ind, p, [k for k in INDICATOR_KEYS if k != "formula"], ("formula",)):
             continue
         c.text(ind, "name", p)
-        if ind.get("name") in names:
+        if _key(ind.get("name")) in names:
             c.err(f"{p}.name", f"指标名称 {ind.get('name')!r} 重复")
-        names.add(ind.get("name"))
+        names.add(_key(ind.get("name")))
         c.choice(ind, "area", p, AREAS)
         c.choice(ind, "kind", p, INDICATOR_KINDS)
         c.choice(ind, "comparator", p, COMPARATORS)
@@ -240,15 +249,16 @@ def validate_canonical(data: Any) -> list[CanonicalError]:
         if not c.keys(task, p, TASK_KEYS):
             continue
         c.text(task, "number", p)
-        if task.get("number") in numbers:
+        if _key(task.get("number")) in numbers:
             c.err(f"{p}.number", f"任务编号 {task.get('number')!r} 重复")
-        numbers.add(task.get("number"))
+        numbers.add(_key(task.get("number")))
         c.text(task, "section", p, nullable=True)
         c.text(task, "title", p)
         c.text(task, "text", p, empty_ok=True)
         c.str_list(task, "lead", p)
         c.str_list(task, "support", p)
-        both = set(task.get("lead") or []) & set(task.get("support") or [])
+        lead, support = task.get("lead"), task.get("support")
+        both = set(lead) & set(support) if isinstance(lead, list) and isinstance(support, list) else set()
         if both:
             c.err(f"{p}.support", f"{'、'.join(sorted(both))} 同时是牵头单位和配合单位")
 
@@ -278,7 +288,7 @@ def validate_canonical(data: Any) -> list[CanonicalError]:
             c.text(duty, "text", p)
             if isinstance(duty.get("tasks"), list):
                 for j, number in enumerate(duty["tasks"]):
-                    if number not in numbers:
+                    if _key(number) not in numbers:
                         c.err(f"{p}.tasks[{j}]", f"没有编号为 {number!r} 的任务")
             else:
                 c.err(f"{p}.tasks", "应为任务编号列表")
@@ -306,7 +316,7 @@ def validate_canonical(data: Any) -> list[CanonicalError]:
             aliases = []
         if not isinstance(agency.get("collective", False), bool):
             c.err(f"{p}.collective", "应为 true 或 false")
-        for name in [agency.get("name"), *aliases]:
+        for name in [_key(agency.get("name")), *aliases]:
             if name in known_names and known_names[name] != i:
                 c.err(p, f"名称 {name!r} 同时属于两个单位,请合并或改名")
             known_names[name] = i
@@ -334,13 +344,14 @@ def validate_canonical(data: Any) -> list[CanonicalError]:
             if isinstance(name, str) and name not in known_names:
                 c.err(path, f"单位 {name!r} 未在 agencies 中列出")
 
-        for i, task in enumerate(data.get("tasks") or []):
+        for i, task in enumerate(_as_list(data.get("tasks"))):
             if isinstance(task, dict):
                 for role in ("lead", "support"):
-                    for j, name in enumerate(task.get(role) or []):
+                    names = task.get(role)
+                    for j, name in enumerate(names if isinstance(names, list) else []):
                         check_name(name, f"$.tasks[{i}].{role}[{j}]")
         for key in ("leading_group", "duties", "reporting"):
-            for i, row in enumerate(data.get(key) or []):
+            for i, row in enumerate(_as_list(data.get(key))):
                 if isinstance(row, dict):
                     check_name(row.get("agency"), f"$.{key}[{i}].agency")
     return c.errors

@@ -133,9 +133,14 @@ def tasks_by_section(*, programme: Programme):
     """Tasks grouped by section, in plan order, with their assignments prefetched."""
     from tasks.models import Task, TaskAssignment
 
-    tasks = Task.objects.filter(programme=programme).prefetch_related(
-        Prefetch(
-            "assignments", queryset=TaskAssignment.objects.select_related("agency").order_by("role", "order")
+    tasks = (
+        Task.objects.filter(programme=programme)
+        .select_related("programme")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=TaskAssignment.objects.select_related("agency").order_by("role", "order"),
+            )
         )
     )
     sections: OrderedDict[str, list] = OrderedDict()
@@ -148,7 +153,7 @@ def agency_task_matrix(*, programme: Programme, agency_ids: set[int] | None = No
     """Rows: agencies; columns: tasks; cells: 牵头 / 配合 / empty."""
     from tasks.models import Task, TaskAssignment
 
-    tasks = list(Task.objects.filter(programme=programme).only("id", "number", "title", "order"))
+    tasks = list(Task.objects.filter(programme=programme).select_related("programme"))
     assignments = TaskAssignment.objects.filter(task__programme=programme).select_related("agency")
     if agency_ids is not None:
         assignments = assignments.filter(agency_id__in=agency_ids)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, ProtectedError, Q
+from django.db.models import Count, ProtectedError, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -257,10 +257,7 @@ def agency_detail(request, pk):
     visible = programme_list_for_user(user=request.user)
     assignments = (
         TaskAssignment.objects.filter(agency=agency, task__programme__in=visible)
-        .select_related("task__programme")
-        .prefetch_related(
-            Prefetch("task__assignments", queryset=TaskAssignment.objects.select_related("agency"))
-        )
+        .select_related("task__programme__city")
         .order_by("task__programme__slug", "task__order")
     )
     lead = [a for a in assignments if a.role == "lead"]
@@ -280,6 +277,7 @@ def agency_detail(request, pk):
             "statistics": agency.statistics_owned.filter(programme__in=visible).select_related(
                 "statistic", "programme"
             ),
+            "aliases": list(agency.aliases.all()),
         },
     )
 

@@ -13,7 +13,15 @@ from django.core.management import call_command
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # sync Playwright + ORM in one test
 
-PERSONAS = ["anonymous", "office_wuhan", "office_harbin", "reporter_wuhan_kjj", "reporter_wuhan_gsj", "evaluator", "evaluator_harbin"]
+PERSONAS = [
+    "anonymous",
+    "office_wuhan",
+    "office_harbin",
+    "reporter_wuhan_kjj",
+    "reporter_wuhan_gsj",
+    "evaluator",
+    "evaluator_harbin",
+]
 
 
 def pytest_sessionstart(session):

@@ -42,14 +42,24 @@ def test_wuhan_task_2_3_has_its_lead_and_six_supporters(wuhan):
     assert task.title == "深入推进知识产权行政执法与司法保护有机衔接"
     assert [a.printed_name for a in task.assignments.filter(role="lead")] == ["市科技局"]
     assert [a.printed_name for a in task.assignments.filter(role="support").order_by("order")] == [
-        "市中级人民法院", "市人民检察院", "市工商局", "市文化局", "武汉东湖新技术开发区管委会", "武汉经济技术开发区管委会",
+        "市中级人民法院",
+        "市人民检察院",
+        "市工商局",
+        "市文化局",
+        "武汉东湖新技术开发区管委会",
+        "武汉经济技术开发区管委会",
     ]
 
 
 @pytest.mark.django_db
 def test_wuhan_per_10000_invention_patent_target_is_30_by_2020(wuhan):
     indicator = wuhan.indicators.get(name="每万人口发明专利拥有量")
-    assert (indicator.target, indicator.unit, indicator.deadline, indicator.comparator) == (30, "件", "2020", ">=")
+    assert (indicator.target, indicator.unit, indicator.deadline, indicator.comparator) == (
+        30,
+        "件",
+        "2020",
+        ">=",
+    )
     assert indicator.kind == "level"
 
 
@@ -63,7 +73,9 @@ def test_wuhan_fenbie_sentence_is_four_indicators(wuhan):
 def test_yichang_has_18_tasks_task_4_led_by_statistics_bureau():
     yichang = Programme.objects.get(slug="yichang-2020")
     assert yichang.tasks.count() == 18
-    leads = {t.number: [a.printed_name for a in t.assignments.filter(role="lead")] for t in yichang.tasks.all()}
+    leads = {
+        t.number: [a.printed_name for a in t.assignments.filter(role="lead")] for t in yichang.tasks.all()
+    }
     assert leads["一.4"] == ["市统计局"]
     for number, lead in leads.items():
         if number != "一.4":
@@ -77,7 +89,12 @@ def test_harbin_has_12_tasks_no_units_and_4_phases(harbin):
     assert harbin.tasks.count() == 12
     assert not Task.objects.filter(programme=harbin, assignments__isnull=False).exists()
     phases = list(harbin.phases.values_list("start", "end"))
-    assert phases == [("2016-02", "2016-08"), ("2016-09", "2016-12"), ("2017-01", "2018-03"), ("2018-04", "2019-02")]
+    assert phases == [
+        ("2016-02", "2016-08"),
+        ("2016-09", "2016-12"),
+        ("2017-01", "2018-03"),
+        ("2018-04", "2019-02"),
+    ]
 
 
 @pytest.mark.django_db
