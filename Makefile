@@ -12,7 +12,7 @@ CI ?=
 # System packages: a CJK font and HarfBuzz subsetting for WeasyPrint PDFs, poppler for
 # checking them, Debian's Chromium for browser tests.
 RUN_DEBS := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
-TEST_DEBS := $(RUN_DEBS) poppler-utils chromium
+TEST_DEBS := $(RUN_DEBS) poppler-utils chromium docker-compose
 
 ifeq ($(CI),true)
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ipcity

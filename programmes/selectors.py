@@ -176,6 +176,11 @@ def agency_task_matrix(*, programme: Programme, agency_ids: set[int] | None = No
     return {"tasks": tasks, "rows": rows}
 
 
+# The reserved category of a `min_share` rule that means "expenses used through market
+# mechanisms" (FundingExpense.market_based), as Yichang's plan requires; see docs/decisions.md.
+MARKET_BASED_CATEGORY = "以市场化方式使用"
+
+
 def funding_summary(*, programme: Programme) -> dict:
     """Budgets by year, spending by year and category, and each funding rule's check."""
     budgets = list(FundingBudget.objects.filter(programme=programme))
@@ -189,7 +194,7 @@ def funding_summary(*, programme: Programme) -> dict:
     checks = []
     for rule in programme.funding_rules.all():
         if rule.kind == "min_share":
-            if rule.category and rule.category.startswith("以市场化方式"):
+            if rule.category == MARKET_BASED_CATEGORY:
                 part = market_total
             else:
                 part = expenses.filter(category=rule.category).aggregate(total=Sum("amount"))[

@@ -51,8 +51,12 @@ def _programme_context(request, programme, tab):
 
 @login_required
 def programme_list(request):
-    qs = programme_list_for_user(user=request.user).annotate(
-        task_count=Count("tasks", distinct=True), indicator_count=Count("indicators", distinct=True)
+    qs = (
+        programme_list_for_user(user=request.user)
+        .annotate(
+            task_count=Count("tasks", distinct=True), indicator_count=Count("indicators", distinct=True)
+        )
+        .order_by("city__name", "-period_start")
     )
     filterset = ProgrammeFilter(request.GET, queryset=qs)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
