@@ -11,6 +11,7 @@ from tasks.models import Task
 
 from .models import (
     Agency,
+    AgencyDuty,
     FundingBudget,
     FundingExpense,
     FundingRule,
@@ -59,6 +60,20 @@ class ProgrammeForm(BootstrapMixin, forms.ModelForm):
             "at_risk_gap",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class ProgrammeCreateForm(ProgrammeForm):
+    """A new programme of the office's own city; the slug names it in URLs and exports."""
+
+    class Meta(ProgrammeForm.Meta):
+        fields = ["slug", *ProgrammeForm.Meta.fields]
+        help_texts = {"slug": _("小写字母、数字和连字符,如 wuhan-2024。")}
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in {"new"}:
+            raise ValidationError(_("“%(slug)s”是保留字,请换一个标识。") % {"slug": slug})
+        return slug
 
 
 class PlanObjectForm(BootstrapMixin, forms.ModelForm):
@@ -194,6 +209,25 @@ class LeadingGroupMemberForm(PlanObjectForm):
         super().__init__(*args, programme=programme, **kwargs)
         self.fields["agency"].queryset = Agency.objects.filter(city=programme.city).order_by("name")
         self.fields["agency"].error_messages["invalid_choice"] = _("只能选择本市的成员单位。")
+
+    def save(self, commit=True):
+        if not self.instance.printed_agency or "agency" in self.changed_data:
+            self.instance.printed_agency = self.cleaned_data["agency"].name
+        return super().save(commit)
+
+
+class AgencyDutyForm(PlanObjectForm):
+    class Meta:
+        model = AgencyDuty
+        fields = ["order", "agency", "text", "tasks"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, programme=programme, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(city=programme.city).order_by("name")
+        self.fields["agency"].error_messages["invalid_choice"] = _("只能选择本市的成员单位。")
+        self.fields["tasks"].queryset = programme.tasks.all()
+        self.fields["tasks"].required = False
 
     def save(self, commit=True):
         if not self.instance.printed_agency or "agency" in self.changed_data:

@@ -377,6 +377,21 @@ def plan_object_delete(*, obj: models.Model, programme: Programme, user) -> None
         obj.delete()
 
 
+def programme_create(*, city: City, user, values: dict) -> Programme:
+    """A new programme of the office's own city, typed in by staff (status draft)."""
+    profile = getattr(user, "profile", None)
+    if not (user.is_superuser or (profile and profile.role == "office" and profile.city_id == city.pk)):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(_("只有本市领导小组办公室可以新建方案。"))
+    programme = Programme(city=city, **values)
+    programme.full_clean()
+    programme._history_user = user
+    with transaction.atomic():
+        programme.save()
+    return programme
+
+
 def programme_update(*, programme: Programme, user, values: dict) -> Programme:
     require_edit_programme(user=user, programme=programme)
     _set_fields(programme, values)

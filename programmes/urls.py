@@ -6,6 +6,7 @@ app_name = "programmes"
 
 urlpatterns = [
     path("programmes/", views.programme_list, name="programme_list"),
+    path("programmes/new/", views.programme_create, name="programme_create"),
     path("programmes/<slug:slug>/", views.programme_detail, name="programme_detail"),
     path("programmes/<slug:slug>/indicators/", views.programme_indicators, name="programme_indicators"),
     path("programmes/<slug:slug>/tasks/", views.programme_tasks, name="programme_tasks"),

@@ -28,6 +28,7 @@ from tasks.services import task_save
 from . import forms
 from .filters import AgencyFilter, ProgrammeFilter
 from .models import (
+    AgencyDuty,
     FundingBudget,
     FundingExpense,
     FundingRule,
@@ -60,7 +61,13 @@ def programme_list(request):
     )
     filterset = ProgrammeFilter(request.GET, queryset=qs)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "programmes/programme_list.html", {"filter": filterset, "page": page})
+    profile = user_profile(user=request.user)
+    can_create = profile is not None and profile.role == "office"
+    return render(
+        request,
+        "programmes/programme_list.html",
+        {"filter": filterset, "page": page, "can_create": can_create},
+    )
 
 
 @login_required
@@ -131,6 +138,22 @@ def programme_funding(request, slug):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def programme_create(request):
+    from .services import programme_create as create
+
+    profile = user_profile(user=request.user)
+    if profile is None or profile.role != "office":
+        raise PermissionDenied(_("只有领导小组办公室可以新建方案。"))
+    form = forms.ProgrammeCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        programme = create(city=profile.city, user=request.user, values=form.cleaned_data)
+        messages.success(request, _("方案已创建,请继续录入目标、指标和任务。"))
+        return redirect(programme)
+    return render(request, "programmes/form.html", {"form": form, "title": _("新建方案")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def programme_edit(request, slug):
     programme = programme_get_for_user(user=request.user, slug=slug)
     require_edit_programme(user=request.user, programme=programme)
@@ -152,6 +175,7 @@ PLAN_OBJECTS = {
     "goal": (Goal, forms.GoalForm, "overview", _("工作目标")),
     "phase": (Phase, forms.PhaseForm, "overview", _("实施阶段")),
     "member": (LeadingGroupMember, forms.LeadingGroupMemberForm, "overview", _("领导小组成员")),
+    "duty": (AgencyDuty, forms.AgencyDutyForm, "overview", _("成员单位职责")),
     "indicator": (Indicator, forms.IndicatorForm, "indicators", _("指标")),
     "task": (Task, forms.TaskForm, "tasks", _("工作任务")),
     "rule": (FundingRule, forms.FundingRuleForm, "funding", _("资金规则")),

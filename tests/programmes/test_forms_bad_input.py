@@ -163,3 +163,54 @@ def test_deleting_asks_for_confirmation_first(login, wuhan):
     assert Indicator.objects.filter(pk=indicator.pk).exists()
     assert client.post(url).status_code == 302
     assert not Indicator.objects.filter(pk=indicator.pk).exists()
+
+
+@pytest.mark.django_db
+def test_office_staff_create_a_programme_of_their_own_city(login):
+    from programmes.models import Programme
+
+    client = login("office_wuhan")
+    data = {
+        "slug": "wuhan-2024",
+        "title": "武汉市知识产权强市建设工作方案(2024—2026年)",
+        "kind": "strong_city",
+        "doc_number": "",
+        "issuer": "武汉市人民政府",
+        "issue_date": "2024-03",
+        "period_start": "2024-01",
+        "period_end": "2023-12",
+        "status": "draft",
+        "notes": "",
+        "on_track_ratio": "0.95",
+        "at_risk_ratio": "0.60",
+        "at_risk_gap": "0.10",
+    }
+    response = client.post(reverse("programmes:programme_create"), data)
+    assert response.status_code == 200
+    assert "截止年月不能早于起始年月。" in response.content.decode()
+    assert not Programme.objects.filter(slug="wuhan-2024").exists()
+    response = client.post(reverse("programmes:programme_create"), {**data, "period_end": "2026-12"})
+    assert response.status_code == 302
+    programme = Programme.objects.get(slug="wuhan-2024")
+    assert programme.city.name == "武汉市"
+    assert programme.history.first().history_user.username == "office_wuhan"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("persona", "status"), [("reporter_wuhan_kjj", 403), ("evaluator", 403), ("anonymous", 302)]
+)
+def test_only_office_staff_may_create_programmes(login, persona, status):
+    assert login(persona).get(reverse("programmes:programme_create")).status_code == status
+
+
+@pytest.mark.django_db
+def test_a_duty_links_to_the_tasks_it_names(login):
+    from programmes.models import AgencyDuty, Programme
+
+    yichang = Programme.objects.get(slug="yichang-2020")
+    duty = AgencyDuty.objects.get(programme=yichang, printed_agency="市统计局")
+    assert sorted(t.number for t in duty.tasks.all()) == ["一.4", "一.5"]
+    client = login("office_yichang")
+    response = client.get(reverse("programmes:plan_object_edit", args=[yichang.slug, "duty", duty.pk]))
+    assert response.status_code == 200

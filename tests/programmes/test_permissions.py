@@ -43,7 +43,11 @@ def test_programme_pages_matrix(wuhan):
     slug = wuhan.slug
     task = wuhan.tasks.get(number="二.3")
     indicator = wuhan.indicators.first()
-    rows = [("GET", reverse("programmes:programme_list"), EVERYONE)]
+    create = {**WRITE, "office_harbin": 200, "evaluator_harbin": 403}
+    rows = [
+        ("GET", reverse("programmes:programme_list"), EVERYONE),
+        ("GET", reverse("programmes:programme_create"), create),
+    ]
     for name in [
         "programme_detail",
         "programme_indicators",
@@ -54,7 +58,7 @@ def test_programme_pages_matrix(wuhan):
         rows.append(("GET", reverse(f"programmes:{name}", args=[slug]), read()))
     rows.append(("GET", reverse("tasks:task_detail", args=[slug, task.pk]), read()))
     rows.append(("GET", reverse("programmes:programme_edit", args=[slug]), WRITE))
-    for kind in ["goal", "phase", "member", "indicator", "task", "rule", "budget", "expense"]:
+    for kind in ["goal", "phase", "member", "duty", "indicator", "task", "rule", "budget", "expense"]:
         rows.append(("GET", reverse("programmes:plan_object_add", args=[slug, kind]), WRITE))
     rows.append(
         ("GET", reverse("programmes:plan_object_edit", args=[slug, "indicator", indicator.pk]), WRITE)
