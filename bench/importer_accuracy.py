@@ -1,0 +1,76 @@
+"""Accuracy of the plan importer on the five seed plans.
+
+Runs ``read_document`` + ``parse_plan`` on each text in
+``programmes/seed_data/texts/`` and scores the result against the hand-written seed
+``programmes/seed_data/<slug>.json`` (scoring: ``programmes.plan_import.scoring``).
+Prints precision/recall per metric and seed, the required bars, and the time taken.
+
+    .venv/bin/python bench/importer_accuracy.py [--json]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from programmes.plan_import import parse_plan, read_document  # noqa: E402
+from programmes.plan_import.scoring import BARS, failures, format_table, score_plan  # noqa: E402
+
+SEED_DIR = ROOT / "programmes" / "seed_data"
+SEEDS = ("wuhan-2017", "harbin-2016", "yichang-2020", "anshan-2015", "fuzhou-2022")
+
+
+def main() -> int:
+    rows = []
+    problems = []
+    timings = []
+    for slug in SEEDS:
+        text_path = SEED_DIR / "texts" / (slug.replace("-", "_") + ".txt")
+        gold_path = SEED_DIR / f"{slug}.json"
+        if not gold_path.exists():
+            problems.append(f"{slug}: seed file {gold_path.relative_to(ROOT)} is missing")
+            continue
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        t0 = time.perf_counter()
+        plan = parse_plan(read_document(text_path))
+        timings.append((slug, time.perf_counter() - t0))
+        scores = score_plan(plan.to_canonical(), gold)
+        rows.append((slug, scores))
+        problems.extend(f"{slug}: {f}" for f in failures(scores))
+
+    if "--json" in sys.argv:
+        print(
+            json.dumps(
+                {s: {m: v.as_dict() for m, v in sc.items()} for s, sc in rows}, ensure_ascii=False, indent=2
+            )
+        )
+    else:
+        print("Plan importer accuracy (precision/recall) against the hand-written seeds\n")
+        print(format_table(rows, BARS))
+        print()
+        for slug, scores in rows:
+            counts = ", ".join(f"{m} {s.tp}/{s.predicted}/{s.gold}" for m, s in scores.items())
+            print(f"  {slug:<14} tp/predicted/gold: {counts}")
+        print()
+        total = sum(t for _, t in timings)
+        print(
+            "time: "
+            + ", ".join(f"{s} {t * 1000:.0f} ms" for s, t in timings)
+            + f"; total {total * 1000:.0f} ms"
+        )
+    if problems:
+        print("\nBELOW BAR / MISSING:")
+        for p in problems:
+            print("  " + p)
+        return 1
+    print("\nall seeds meet the bars (tasks, lead, support, phases >= 0.95; indicators >= 0.90)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
