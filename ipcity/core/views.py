@@ -10,6 +10,11 @@ from .models import JobRun
 @login_required
 def home(request):
     """Everyone lands on the programmes they may see; reporters on their workspace when it exists."""
+    from accounts.selectors import user_profile
+
+    profile = user_profile(user=request.user)
+    if profile is not None and profile.role == "reporter" and not request.user.is_superuser:
+        return redirect("submissions:workspace")
     return redirect("programmes:programme_list")
 
 

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SubmissionsConfig(AppConfig):
+    """Quarterly reporting rounds, submissions, their review, reminders (see docs/architecture.md)."""
+
+    name = "submissions"
+    verbose_name = _("季度填报")
+
+    def ready(self):
+        from indicators.selectors import statistic_value_filter_register
+        from ipcity.core.services import job_kind_register
+
+        from .selectors import statistic_values_pending_excluded
+
+        job_kind_register("submissions.reminders", "submissions.reminders_run")
+        statistic_value_filter_register(statistic_values_pending_excluded)

@@ -1,0 +1,373 @@
+"""Demo reporting data for `make run` (labelled 演示 everywhere it shows).
+
+For each seed programme: a round for every quarter of the plan, all but the last closed,
+with plausible quarterly statistics (anchored on published figures from
+shared/data/real-statistics.csv where the city and statistic match, grown ~10% a year),
+task reports for most items, a few late or missing submissions, and an open last round
+with drafts, items awaiting review and one returned item, so every page has something."""
+
+import csv
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Profile
+from indicators.models import StatisticOwner, StatisticValue
+from programmes.models import Programme
+from tasks.models import TaskReport
+
+from .models import ReportingRound, Submission, SubmissionEvent
+from .selectors import due_items
+
+REAL_STATISTICS = Path(getattr(settings, "SHARED_DATA_DIR", settings.BASE_DIR.parent / "shared" / "data")) / (
+    "real-statistics.csv"
+)
+# Published names in real-statistics.csv → (code, factor to the catalogue's unit)
+CSV_CODES = {
+    "专利申请量": ("PAT_APP", 1),
+    "发明专利申请量": ("INV_APP", 1),
+    "发明专利授权量": ("INV_GRANT", 1),
+    "有效发明专利拥有量": ("INV_VALID", 1),
+    "发明专利拥有量": ("INV_VALID", 1),
+    "有效商标注册量": ("TM_VALID", 1),
+    "有效注册商标量": ("TM_VALID", 1),
+    "驰名商标数": ("TM_WELLKNOWN", 1),
+    "地理标志商标数": ("GI_TM", 1),
+    "PCT国际专利申请量": ("PCT_APP", 1),
+    "知识产权质押贷款发放金额": ("PLEDGE_AMT", 1),
+}
+UNIT_FACTORS = {"万件": 10000}
+# A large city's yearly flow or year-end stock, scaled per city below.
+TYPICAL = {
+    "PAT_APP": 40000,
+    "INV_APP": 15000,
+    "SVC_APP": 26000,
+    "INV_GRANT": 5000,
+    "INV_VALID": 30000,
+    "HV_INV_VALID": 11000,
+    "PCT_APP": 900,
+    "FOREIGN_APP": 400,
+    "TM_APP": 60000,
+    "TM_VALID": 300000,
+    "TM_WELLKNOWN": 60,
+    "GI_TM": 30,
+    "COPYRIGHT_REG": 20000,
+    "TECH_CONTRACT": 60,
+    "PLEDGE_AMT": 25,
+    "PLEDGE_CNT": 120,
+    "INSURANCE_AMT": 2500,
+    "CASE_ACCEPTED": 420,
+    "CASE_CLOSED": 390,
+    "CASE_CLOSED_ONTIME": 380,
+    "FAKE_PAT_ACCEPTED": 200,
+    "FAKE_PAT_CLOSED": 190,
+    "FAKE_PAT_CLOSED_ONTIME": 185,
+    "IP_SPEND": 6000,
+    "CERT_ENT": 120,
+    "DEMO_ENT": 160,
+    "NAV_PROJ": 12,
+    "TRAINED": 12000,
+}
+BY_UNIT = {
+    "件": 150,
+    "个": 25,
+    "家": 40,
+    "项": 20,
+    "名": 60,
+    "人": 300,
+    "万元": 800,
+    "亿元": 8,
+    "人次": 3000,
+    "单": 1,
+}
+CITY_SCALE = {"武汉市": 1.0, "哈尔滨市": 0.55, "福州市": 0.6, "宜昌市": 0.25, "鞍山市": 0.15}
+POPULATION = {"武汉市": 1090, "哈尔滨市": 1060, "福州市": 780, "宜昌市": 410, "鞍山市": 360}  # 万人
+SEASON = [0.21, 0.25, 0.25, 0.29]
+STATUS_TEXT = {
+    TaskReport.Status.IN_PROGRESS: (
+        "【演示】本季度召开专题推进会{n}次,制定工作方案并分解任务,完成阶段目标的{p}%。",
+        "部分配套政策仍在征求意见。",
+        "下季度完成政策出台并开展督导检查。",
+    ),
+    TaskReport.Status.DONE: (
+        "【演示】任务已按计划完成,形成总结报告并报领导小组办公室备案。",
+        "",
+        "巩固成果,做好验收材料整理。",
+    ),
+    TaskReport.Status.DELAYED: (
+        "【演示】已完成前期调研,项目落地进度慢于计划。",
+        "资金拨付滞后,承接主体尚未确定。",
+        "协调财政部门加快拨付,下月召开协调会。",
+    ),
+    TaskReport.Status.NOT_STARTED: ("", "【演示】待上级政策明确后启动。", "下季度启动。"),
+}
+
+
+def _anchors() -> dict:
+    """(city, code) → (year, value) from the published figures file, when it is there."""
+    anchors, per_10k = {}, {}
+    if not REAL_STATISTICS.exists():
+        return anchors
+    with REAL_STATISTICS.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            name = row["indicator"].split("(")[0].strip()
+            try:
+                year, value = int(row["year"]), Decimal(row["value"])
+            except (ValueError, ArithmeticError):
+                continue
+            value *= UNIT_FACTORS.get(row["unit"], 1)
+            if name in CSV_CODES:
+                code, factor = CSV_CODES[name]
+                anchors.setdefault((row["city"], code), (year, value * factor))
+            elif "万人" in name and "发明专利拥有量" in name and "高价值" not in name:
+                per_10k[(row["city"], year)] = value
+    # Resident population (万人) = valid invention patents ÷ patents per 10,000 people.
+    for (city, year), density in per_10k.items():
+        valid = anchors.get((city, "INV_VALID"))
+        if valid and valid[0] == year and density:
+            anchors[(city, "POP")] = (year, (valid[1] / density).quantize(Decimal("0.01")))
+    return anchors
+
+
+def _quarters(programme: Programme) -> list[tuple[int, int]]:
+    start_y, start_m = map(int, programme.period_start.split("-"))
+    end_y, end_m = map(int, programme.period_end.split("-"))
+    year, quarter = start_y, (start_m - 1) // 3 + 1
+    out = []
+    while (year, quarter) <= (end_y, (end_m - 1) // 3 + 1):
+        out.append((year, quarter))
+        year, quarter = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
+    return out
+
+
+def _series(owner: StatisticOwner, city: str, quarters, anchors, rng) -> dict:
+    """Plausible quarterly values: flows a seasonal share of a growing yearly total,
+    stocks growing slowly quarter by quarter."""
+    stat = owner.statistic
+    scale = CITY_SCALE.get(city, 0.3)
+    growth = 1.01 if stat.code == "POP" else 1.10
+    if stat.code == "POP":
+        anchor = anchors.get((city, "POP")) or (quarters[0][0], Decimal(POPULATION.get(city, 500)))
+    else:
+        anchor = anchors.get((city, stat.code)) or (
+            quarters[0][0],
+            Decimal(
+                str(
+                    TYPICAL.get(stat.code, BY_UNIT.get(stat.unit, 50))
+                    * (scale if stat.code in TYPICAL else 1)
+                )
+            ),
+        )
+    if owner.area:
+        anchor = (anchor[0], anchor[1] / 8)
+    anchor_year, anchor_value = anchor
+    places = Decimal("0.01") if stat.unit in ("亿元", "万人", "%") else Decimal("1")
+    values = {}
+    for year, quarter in quarters:
+        yearly = float(anchor_value) * growth ** (year - anchor_year + (quarter - 4) / 4)
+        if stat.aggregation == "flow":
+            value = yearly * SEASON[quarter - 1] * rng.uniform(0.9, 1.1)
+        else:
+            value = yearly * rng.uniform(0.995, 1.005)
+        values[(year, quarter)] = max(Decimal(str(value)).quantize(places), Decimal(0))
+    if stat.aggregation == "stock":  # a stock never goes down in the demo
+        running = Decimal(0)
+        for key in sorted(values):
+            running = max(running, values[key])
+            values[key] = running
+    return values
+
+
+def _office_user(programme: Programme):
+    profile = (
+        Profile.objects.filter(role=Profile.Role.OFFICE, city=programme.city).select_related("user").first()
+    )
+    return profile.user if profile else None
+
+
+def _demo_user():
+    """Who the demo says reported for agencies that have no reporter account: an inactive
+    user that cannot log in, named so the pages read as demo data."""
+    from django.contrib.auth import get_user_model
+
+    user, created = get_user_model().objects.get_or_create(
+        username="演示填报员", defaults={"is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def _reporters(programme: Programme) -> dict:
+    """agency id → its first reporter (None where the agency has none)."""
+    out = {}
+    for profile in Profile.objects.filter(
+        role=Profile.Role.REPORTER, agency__city=programme.city
+    ).select_related("user"):
+        out.setdefault(profile.agency_id, profile.user)
+    return out
+
+
+@transaction.atomic
+def _load_programme(programme: Programme, anchors: dict, today: date) -> int:
+    rng = random.Random(programme.slug)
+    quarters = _quarters(programme)
+    office = _office_user(programme)
+    reporters = _reporters(programme)
+    fallback = _demo_user()
+    owners = list(programme.statistic_owners.select_related("statistic"))
+    series = {o.pk: _series(o, programme.city.name, quarters, anchors, rng) for o in owners}
+    # Keep closed ≤ accepted for the rate indicators (结案率 etc.).
+    by_code = {o.statistic.code: o for o in owners if not o.area}
+    for total, parts in (
+        ("CASE_ACCEPTED", {"CASE_CLOSED": 0.93, "CASE_CLOSED_ONTIME": 0.9}),
+        ("FAKE_PAT_ACCEPTED", {"FAKE_PAT_CLOSED": 0.95, "FAKE_PAT_CLOSED_ONTIME": 0.92}),
+        ("PAT_APP", {"INV_APP": 0.38, "SVC_APP": 0.62}),
+        ("IP_MGR", {"IP_MGR_TRAINED": 0.8}),
+    ):
+        if total in by_code:
+            for code, share in parts.items():
+                if code in by_code:
+                    series[by_code[code].pk] = {
+                        k: (v * Decimal(str(share))).quantize(Decimal("1"))
+                        for k, v in series[by_code[total].pk].items()
+                    }
+    values, reports, events, all_items = [], [], [], []
+    owed = due_items(programme=programme)
+    for index, (year, quarter) in enumerate(quarters):
+        last = index == len(quarters) - 1
+        quarter_end = date(year, quarter * 3, 28)
+        due = today + timedelta(days=5) if last else quarter_end + timedelta(days=20)
+        round = ReportingRound.objects.create(
+            programme=programme, year=year, quarter=quarter, due_date=due, is_demo=True, note="演示数据"
+        )
+        due_at = round.due_at
+        items = []
+        for agency_id, owes in owed.items():
+            if owes["statistics"]:
+                items.append(Submission(round=round, agency_id=agency_id, kind=Submission.Kind.STATISTICS))
+            items += [
+                Submission(round=round, agency_id=agency_id, kind=Submission.Kind.TASK, task=task, role=role)
+                for task, role in owes["tasks"]
+            ]
+        all_items += items
+        for item in items:
+            reporter = reporters.get(item.agency_id) or fallback
+            if last:
+                fate = rng.choices(["none", "draft", "submitted", "returned", "approved"], [5, 3, 3, 1, 1])[0]
+                if item.kind == Submission.Kind.STATISTICS and fate in ("none",) and rng.random() < 0.5:
+                    fate = "draft"
+            else:
+                fate = rng.choices(["approved", "none", "late"], [86, 6, 8])[0]
+            if fate == "none":
+                continue
+            moment = (
+                due_at - timedelta(days=rng.randint(1, 12))
+                if fate != "late"
+                else due_at + timedelta(days=rng.randint(1, 9))
+            )
+            if last:
+                moment = timezone.now() - timedelta(days=rng.randint(1, 4), hours=rng.randint(0, 8))
+            if item.kind == Submission.Kind.STATISTICS:
+                for owner in owners:
+                    if owner.agency_id == item.agency_id:
+                        values.append(
+                            StatisticValue(
+                                programme=programme,
+                                statistic_id=owner.statistic_id,
+                                agency_id=item.agency_id,
+                                area=owner.area,
+                                year=year,
+                                quarter=quarter,
+                                value=series[owner.pk][(year, quarter)],
+                                source=StatisticValue.Source.DEMO,
+                                reported_by=reporter,
+                                note="演示数据",
+                            )
+                        )
+            else:
+                status = rng.choices(
+                    [
+                        TaskReport.Status.IN_PROGRESS,
+                        TaskReport.Status.DONE,
+                        TaskReport.Status.DELAYED,
+                        TaskReport.Status.NOT_STARTED,
+                    ],
+                    [70, 10 + index, 8, max(12 - 2 * index, 1)],
+                )[0]
+                work, problems, next_steps = STATUS_TEXT[status]
+                reports.append(
+                    TaskReport(
+                        task=item.task,
+                        agency_id=item.agency_id,
+                        year=year,
+                        quarter=quarter,
+                        status=status,
+                        work_done=work.format(n=rng.randint(1, 3), p=rng.randint(40, 90)),
+                        problems=problems,
+                        next_steps=next_steps,
+                        source=TaskReport.Source.DEMO,
+                        reported_by=reporter,
+                    )
+                )
+            if fate == "draft":
+                item.state = Submission.State.DRAFT
+                continue
+            item.state = Submission.State.SUBMITTED
+            item.submitted_at = item.first_submitted_at = moment
+            item.submitted_by = reporter
+            item.is_late = moment > due_at
+            events.append(
+                SubmissionEvent(
+                    submission=item, action="submitted", user=reporter, at=moment, is_late=item.is_late
+                )
+            )
+            if fate in ("approved", "late"):
+                item.state = Submission.State.APPROVED
+                item.reviewed_at, item.reviewed_by = moment + timedelta(days=2), office
+                events.append(
+                    SubmissionEvent(submission=item, action="approved", user=office, at=item.reviewed_at)
+                )
+            elif fate == "returned":
+                item.state = Submission.State.RETURNED
+                item.reviewed_at, item.reviewed_by = moment + timedelta(hours=20), office
+                item.review_comment = "【演示】请补充证明材料,并核对与上季度差异较大的数值。"
+                events.append(
+                    SubmissionEvent(
+                        submission=item,
+                        action="returned",
+                        user=office,
+                        at=item.reviewed_at,
+                        comment=item.review_comment,
+                    )
+                )
+        if not last:
+            round.status, round.closed_at = ReportingRound.Status.CLOSED, round.due_at + timedelta(days=30)
+            round.save(update_fields=["status", "closed_at"])
+    Submission.objects.bulk_create(all_items, batch_size=1000)
+    for event in events:
+        event.submission_id = event.submission.pk
+    StatisticValue.objects.bulk_create(values, batch_size=1000)
+    TaskReport.objects.bulk_create(reports, batch_size=1000)
+    SubmissionEvent.objects.bulk_create(events, batch_size=1000)
+    return len(values)
+
+
+def demo_reporting_load(stdout=None) -> None:
+    """Idempotent: a programme that already has reporting rounds is left alone."""
+    anchors = _anchors()
+    today = timezone.localdate()
+    for programme in Programme.objects.select_related("city").order_by("slug"):
+        if programme.reporting_rounds.exists():
+            continue
+        count = _load_programme(programme, anchors, today)
+        if stdout is not None:
+            stdout.write(
+                f"  演示填报数据 {programme.slug}: {len(_quarters(programme))} 个季度, {count} 个统计数值"
+            )
