@@ -159,6 +159,13 @@ class Indicator(models.Model):
             errors["target_max"] = _("区间的上限不能小于下限。")
         if self.kind == self.Kind.MILESTONE and self.formula:
             errors["formula"] = _("里程碑指标以完成情况和证明材料认定,不填写公式。")
+        elif self.formula:
+            from .services import indicator_formula_validate
+
+            try:
+                self.formula = indicator_formula_validate(formula=self.formula, kind=self.kind)
+            except ValidationError as exc:
+                errors["formula"] = exc.message_dict["formula"]
         if errors:
             raise ValidationError(errors)
 
@@ -183,8 +190,9 @@ def upload_path(instance, filename):
 class StatisticUpload(models.Model):
     """A statistics file an agency uploaded (web or command line), kept with its SHA-256.
 
-    Rejected uploads are recorded too (with their errors), so a reporter can see what was
-    wrong; they write no values."""
+    Only accepted uploads are stored: a rejected upload leaves the database and the stored
+    files unchanged (its marked-up copy is kept in the cache for the uploader for an hour).
+    `Status.REJECTED` is kept for uploads rejected after storage by future channels."""
 
     class Status(models.TextChoices):
         ACCEPTED = "accepted", _("已导入")
@@ -310,3 +318,163 @@ class StatisticValue(models.Model):
     @property
     def period_label(self) -> str:
         return f"{self.year}年第{self.quarter}季度"
+
+
+# --- the indicator engine's results (issue 5) ----------------------------------------------
+
+
+class StatisticTotal(models.Model):
+    """The city total of a statistic for one quarter, as the engine last used it.
+
+    The whole city's row (area "") when there is one, else the sum of the district rows.
+    `value_ids`/`value_versions` name the exact `StatisticValue` rows (and their versions)
+    summed, so every computed indicator value leads back to what was reported and uploaded.
+    Written only by `indicators.services.indicator_recompute`, only when it changes."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="statistic_totals")
+    statistic = models.ForeignKey(
+        Statistic, on_delete=models.CASCADE, related_name="totals", verbose_name=_("统计数据项")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+    period = models.PositiveIntegerField(_("期序"), help_text=_("年×4+季度−1,便于按区间查询。"))
+    value = models.DecimalField(_("合计值"), max_digits=24, decimal_places=6, null=True, blank=True)
+    area_count = models.PositiveIntegerField(_("区域数"), default=0)
+    value_ids = models.JSONField(_("所用数据行"), default=list)
+    value_versions = models.JSONField(_("所用数据版本"), default=list)
+    problem = models.TextField(_("问题"), blank=True)
+    fingerprint = models.CharField(max_length=40)
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        verbose_name = _("统计数据季度合计")
+        verbose_name_plural = _("统计数据季度合计")
+        ordering = ["programme", "statistic__code", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "statistic", "year", "quarter"], name="statistic_total_unique_quarter"
+            ),
+        ]
+        indexes = [models.Index(fields=["programme", "statistic", "period"])]
+
+    def __str__(self):
+        return f"{self.statistic.code} {self.year}Q{self.quarter} = {self.value}"
+
+
+class IndicatorValue(models.Model):
+    """An indicator's value at the end of a quarter (year-to-date for flows), with lineage:
+    the formula, and per statistic the window of quarters whose totals it used."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="computed_values")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+    period = models.PositiveIntegerField(_("期序"))
+    value = models.DecimalField(_("数值"), max_digits=24, decimal_places=6, null=True, blank=True)
+    is_partial = models.BooleanField(_("年内累计(不完整年度)"), default=False)
+    reason = models.TextField(_("无数据原因"), blank=True)
+    formula = models.CharField(_("计算公式"), max_length=500)
+    inputs = models.JSONField(_("输入"), default=list, help_text=_("[[代码, 起始季度, 截止季度], …]"))
+    fingerprint = models.CharField(max_length=40)
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        verbose_name = _("指标计算值")
+        verbose_name_plural = _("指标计算值")
+        ordering = ["indicator", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "quarter"], name="indicator_value_unique_quarter"
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1) & Q(quarter__lte=4), name="indicator_value_quarter_1_4"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.year}Q{self.quarter} = {self.value}"
+
+
+class IndicatorProgress(models.Model):
+    """An indicator's current assessment: status, completion (完成率), projection, and the
+    reason and rule behind them (docs/progress-rules.md). One row per indicator."""
+
+    class Status(models.TextChoices):
+        ACHIEVED = "achieved", _("已完成")
+        ON_TRACK = "on_track", _("正常推进")
+        AT_RISK = "at_risk", _("有风险")
+        BEHIND = "behind", _("滞后")
+        NO_DATA = "no_data", _("无数据")
+
+    indicator = models.OneToOneField(Indicator, on_delete=models.CASCADE, related_name="progress")
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
+    value = models.DecimalField(_("完成值"), max_digits=24, decimal_places=6, null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
+    quarter = models.PositiveSmallIntegerField(_("季度"), null=True, blank=True)
+    is_partial = models.BooleanField(_("年内累计(不完整年度)"), default=False)
+    baseline_value = models.DecimalField(_("基期值"), max_digits=24, decimal_places=6, null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(_("基期年"), null=True, blank=True)
+    completion = models.DecimalField(_("完成率"), max_digits=16, decimal_places=6, null=True, blank=True)
+    ratio = models.DecimalField(_("进度比 R"), max_digits=16, decimal_places=6, null=True, blank=True)
+    elapsed = models.DecimalField(_("时间进度 E"), max_digits=8, decimal_places=6, null=True, blank=True)
+    projection_value = models.DecimalField(
+        _("预计值"), max_digits=24, decimal_places=6, null=True, blank=True
+    )
+    projection_period = models.CharField(_("预计时点"), max_length=7, blank=True)
+    projection_text = models.CharField(_("预计"), max_length=200, blank=True)
+    reason = models.TextField(_("说明"))
+    rule = models.TextField(_("判断规则"))
+    flags = models.JSONField(_("提示"), default=list, blank=True)
+    yearly = models.JSONField(_("逐年情况"), default=list, blank=True)
+    formula = models.CharField(_("计算公式"), max_length=500, blank=True)
+    spec_hash = models.CharField(max_length=40, help_text=_("计算时的指标设置与阈值,用于发现设置已修改。"))
+    fingerprint = models.CharField(max_length=40)
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        verbose_name = _("指标进度")
+        verbose_name_plural = _("指标进度")
+        ordering = ["indicator"]
+
+    def __str__(self):
+        return f"{self.indicator}: {self.get_status_display()}"
+
+
+def milestone_evidence_path(instance, filename):
+    return f"evidence/milestones/{instance.indicator.programme.slug}/{instance.indicator_id}/{filename}"
+
+
+class MilestoneCompletion(models.Model):
+    """A dated yes/no for a milestone indicator (建成…平台并投入运行), with evidence.
+
+    Never edited: a new record supersedes the previous one; the latest counts."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="milestone_records")
+    is_done = models.BooleanField(_("已完成"))
+    done_on = models.DateField(_("完成日期"), null=True, blank=True)
+    evidence = models.FileField(
+        _("证明材料"), upload_to=milestone_evidence_path, max_length=500, null=True, blank=True
+    )
+    evidence_name = models.CharField(_("证明材料文件名"), max_length=255, blank=True)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        "auth.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("记录人"),
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("里程碑完成情况")
+        verbose_name_plural = _("里程碑完成情况")
+        ordering = ["indicator", "-recorded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_done=False) | Q(done_on__isnull=False), name="milestone_done_has_date"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator}: {_('已完成') if self.is_done else _('未完成')}"

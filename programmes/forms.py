@@ -140,6 +140,18 @@ class IndicatorForm(PlanObjectForm):
             raise ValidationError(_("目标值不能为负数。"))
         return value
 
+    def clean_formula(self):
+        """Parsed (never evaluated) against the statistics catalogue; the message names the
+        column and the token (indicators.services.indicator_formula_validate)."""
+        from indicators.services import indicator_formula_validate
+
+        try:
+            return indicator_formula_validate(
+                formula=self.cleaned_data.get("formula"), kind=self.cleaned_data.get("kind")
+            )
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["formula"]) from exc
+
     def clean(self):
         cleaned = super().clean()
         low, high = cleaned.get("target"), cleaned.get("target_max")
