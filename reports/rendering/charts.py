@@ -1,0 +1,205 @@
+"""One SVG chart per area: each indicator's yearly values against its target.
+
+matplotlib draws small multiples (one panel per indicator: bars for the baseline and each
+year, a dashed line for the target, a band for a range target), with figure-level artists. `svg.fonttype = "none"`
+keeps text as text, so WeasyPrint draws it with the embedded CJK font and `pdftotext`
+extracts it; a fixed `svg.hashsalt` and no date in the metadata make the SVG identical for
+identical data (the report's content hash depends on it). Each chart goes into the PDF as
+an <img> with a data: URL (the only URLs the PDF renderer fetches).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+import re
+from dataclasses import dataclass, field
+
+import matplotlib
+
+matplotlib.use("svg")  # no GUI backend in a worker
+
+from django.utils.translation import gettext as _  # noqa: E402
+from matplotlib.collections import PatchCollection  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+
+from ..data import IndicatorRow  # noqa: E402
+from .format import num  # noqa: E402
+
+COLUMNS = 3
+PANEL_HEIGHT_IN = 1.65
+WIDTH_IN = 6.7  # A4 text width with 18 mm margins is 6.85 in
+BAR = "#8b1a1a"
+BASELINE = "#9e9e9e"
+TARGET = "#c99a00"
+TITLE_CHARS = 17
+
+
+@dataclass(frozen=True)
+class AreaChart:
+    area: str
+    svg: str  # the <svg> document, without the XML prolog
+    indicator_count: int
+    skipped_milestones: int
+
+    @property
+    def data_uri(self) -> str:
+        """The chart as an <img> source. An image rather than inline SVG: each chart keeps its
+        own ids (matplotlib numbers them from 1 in every figure, so inline charts would
+        share clip-path ids) and its SVG styles stay out of the page's CSS."""
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= TITLE_CHARS else name[: TITLE_CHARS - 1] + "…"
+
+
+@dataclass
+class _Canvas:
+    """Figure-level drawing in inches from the figure's bottom-left corner.
+
+    Panels are drawn with plain artists (lines, rectangles, texts) placed on the figure, not
+    with one matplotlib Axes each: an Axes builds tick machinery that made the charts cost a
+    quarter of the PDF's own rendering time; this costs a few percent and looks the same."""
+
+    fig: Figure
+    width: float
+    height: float
+    bars: list = field(default_factory=list)
+    bar_colours: list = field(default_factory=list)
+
+    def xy(self, x: float, y: float) -> tuple[float, float]:
+        return x / self.width, y / self.height
+
+    def line(self, xs, ys, **kwargs) -> None:
+        fx = [x / self.width for x in xs]
+        fy = [y / self.height for y in ys]
+        self.fig.add_artist(Line2D(fx, fy, transform=self.fig.transFigure, **kwargs))
+
+    def rect(self, x, y, w, h, colour, **kwargs) -> None:
+        self.fig.add_artist(
+            Rectangle(
+                self.xy(x, y),
+                w / self.width,
+                h / self.height,
+                transform=self.fig.transFigure,
+                facecolor=colour,
+                edgecolor="none",
+                **kwargs,
+            )
+        )
+
+    def bar(self, x, y, w, h, colour) -> None:
+        self.bars.append(Rectangle(self.xy(x, y), w / self.width, h / self.height))
+        self.bar_colours.append(colour)
+
+    def text(self, x, y, text, **kwargs) -> None:
+        fx, fy = self.xy(x, y)
+        self.fig.text(fx, fy, text, **kwargs)
+
+    def finish(self) -> None:
+        if self.bars:
+            self.fig.add_artist(
+                PatchCollection(
+                    self.bars, transform=self.fig.transFigure, facecolor=self.bar_colours, edgecolor="none"
+                )
+            )
+
+
+# Panel geometry (inches): the plot area inside each cell of the grid.
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 0.44, 0.14, 0.30, 0.44
+
+
+def _panel(
+    canvas: _Canvas, left: float, bottom: float, width: float, height: float, row: IndicatorRow
+) -> None:
+    labels, values, colours = [], [], []
+    if row.baseline is not None:
+        labels.append(_("基期"))
+        values.append(float(row.baseline))
+        colours.append(BASELINE)
+    for point in row.series:
+        labels.append(str(point.year) + ("*" if point.provisional else ""))
+        values.append(float(point.value) if point.value is not None else None)
+        colours.append(BAR)
+    x0, y0 = left + PAD_LEFT, bottom + PAD_BOTTOM
+    w, h = width - PAD_LEFT - PAD_RIGHT, height - PAD_TOP - PAD_BOTTOM
+    target = float(row.target)
+    top = float(row.target_max) if row.target_max is not None else target
+    known = [v for v in values if v is not None]
+    scale = max([top] + [abs(v) for v in known]) * 1.18 or 1.0
+
+    def y_of(value: float) -> float:
+        return y0 + h * max(value, 0.0) / scale
+
+    if row.target_max is not None:
+        canvas.rect(x0, y_of(target), w, y_of(top) - y_of(target), TARGET, alpha=0.18)
+    slot = w / max(len(labels), 1)
+    for i, (label, value, colour) in enumerate(zip(labels, values, colours, strict=True)):
+        centre = x0 + slot * (i + 0.5)
+        if value is not None:
+            canvas.bar(centre - slot * 0.3, y0, slot * 0.6, y_of(value) - y0, colour)
+            canvas.text(centre, y_of(value) + 0.02, num(value, 1), fontsize=5.5, ha="center", va="bottom")
+        canvas.text(centre, y0 - 0.05, label, fontsize=6, ha="center", va="top")
+    canvas.line([x0, x0, x0 + w], [y0 + h, y0, y0], lw=0.6, color="#555555")
+    canvas.line([x0, x0 + w], [y_of(target)] * 2, lw=1, ls="--", color=TARGET)
+    canvas.text(x0 - 0.05, y0, "0", fontsize=6, ha="right", va="center")
+    canvas.text(x0 - 0.05, y_of(target), num(target), fontsize=6, ha="right", va="center")
+    canvas.text(left + 0.06, y0 + h + 0.1, _short(row.name), fontsize=7.5, ha="left", va="bottom")
+    label = _("目标 %(target)s%(unit)s") % {"target": row.target_display, "unit": row.unit}
+    if not known:
+        label = f"{label} · {_('无数据')}"
+    canvas.text(
+        x0 + w / 2,
+        bottom + 0.06,
+        label,
+        fontsize=6.5,
+        ha="center",
+        va="bottom",
+        color="#7a5c00" if known else "#6c757d",
+    )
+
+
+def area_chart(area: str, rows: list[IndicatorRow], font_family: str) -> AreaChart | None:
+    """The chart of one area, or None when the area has only milestone indicators."""
+    plotted = [r for r in rows if not r.is_milestone]
+    if not plotted:
+        return None
+    return _draw(area, plotted, len(rows) - len(plotted), font_family)
+
+
+def _draw(area: str, plotted: list[IndicatorRow], skipped: int, font_family: str) -> AreaChart:
+    n_rows = math.ceil(len(plotted) / COLUMNS)
+    height = n_rows * PANEL_HEIGHT_IN
+    cell = WIDTH_IN / COLUMNS
+    with matplotlib.rc_context(
+        {
+            "font.family": [font_family, "DejaVu Sans"],
+            "svg.fonttype": "none",
+            "svg.hashsalt": "ipcity-report",
+            "axes.unicode_minus": False,
+        }
+    ):
+        canvas = _Canvas(fig=Figure(figsize=(WIDTH_IN, height)), width=WIDTH_IN, height=height)
+        for i, row in enumerate(plotted):
+            r, c = divmod(i, COLUMNS)
+            _panel(canvas, c * cell, height - (r + 1) * PANEL_HEIGHT_IN, cell, PANEL_HEIGHT_IN, row)
+        canvas.finish()
+        buffer = io.StringIO()
+        canvas.fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype
+    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
+    return AreaChart(area=area, svg=svg, indicator_count=len(plotted), skipped_milestones=skipped)
+
+
+def area_charts(grouped: dict[str, list[IndicatorRow]], font_family: str) -> list[AreaChart]:
+    charts = []
+    for area, rows in grouped.items():
+        chart = area_chart(area, rows, font_family)
+        if chart is not None:
+            charts.append(chart)
+    return charts

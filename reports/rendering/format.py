@@ -1,0 +1,58 @@
+"""Number and date formatting shared by the PDF, the charts and the filters."""
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+
+def num(value, places: int = 2) -> str:
+    """32000 → "32000", 12.5000 → "12.5", 1/3 → "0.33"; None → 无数据."""
+    if value is None or value == "":
+        return _("无数据")
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    quantum = Decimal(1).scaleb(-places)
+    rounded = value.quantize(quantum, rounding=ROUND_HALF_UP)
+    text = format(rounded, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def pct(value, places: int = 1) -> str:
+    """A percentage already in percent, always with `places` decimals (74 → "74.0%")."""
+    if value is None:
+        return _("无数据")
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    return f"{value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)}%"
+
+
+def cn_date(value) -> str:
+    """2020-12-31 → 2020年12月31日."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return _("%(y)s年%(m)s月%(d)s日 %(hm)s") % {
+            "y": value.year,
+            "m": value.month,
+            "d": value.day,
+            "hm": value.strftime("%H:%M"),
+        }
+    if isinstance(value, date):
+        return _("%(y)s年%(m)s月%(d)s日") % {"y": value.year, "m": value.month, "d": value.day}
+    return str(value)
+
+
+CHINESE_NUMERALS = "零一二三四五六七八九十"
+
+
+def chinese_ordinal(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (section numbers of a report)."""
+    if n <= 10:
+        return CHINESE_NUMERALS[n]
+    tens, ones = divmod(n, 10)
+    return (CHINESE_NUMERALS[tens] if tens > 1 else "") + "十" + (CHINESE_NUMERALS[ones] if ones else "")

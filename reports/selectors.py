@@ -1,0 +1,267 @@
+"""Reads: which reports a user may see, and the document a report is rendered from."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.models import Profile
+from accounts.selectors import can_edit_programme, user_profile, user_role
+from programmes.models import Programme
+
+from . import data
+from .models import Report, ReportVersion
+from .rendering.format import chinese_ordinal
+
+ProgressCallback = Callable[[int, str], None]
+
+
+# --- scoping ------------------------------------------------------------------------------
+
+
+def report_list_for_user(*, user, programme: Programme) -> QuerySet[Report]:
+    """Reports of a programme the user may see (the programme itself is already scoped).
+
+    Office staff see every report of their city's programmes; evaluators the reports that
+    have been generated; a reporter only its own agency's quarterly reports."""
+    qs = Report.objects.filter(programme=programme).select_related("programme__city", "agency")
+    if user_role(user=user) == "superuser" or can_edit_programme(user=user, programme=programme):
+        return qs
+    profile = user_profile(user=user)
+    if profile is None:
+        return qs.none()
+    if profile.role == Profile.Role.EVALUATOR:
+        return qs.filter(versions__isnull=False).distinct()
+    if profile.role == Profile.Role.REPORTER:
+        return qs.filter(kind=Report.Kind.QUARTERLY, agency_id=profile.agency_id)
+    return qs.none()
+
+
+def report_get_for_user(*, user, programme: Programme, pk: int) -> Report:
+    report = report_list_for_user(user=user, programme=programme).filter(pk=pk).first()
+    if report is None:
+        raise Http404(_("没有找到该报告,或您无权查看。"))
+    return report
+
+
+def report_version_get_for_user(*, user, programme: Programme, pk: int) -> ReportVersion:
+    visible = report_list_for_user(user=user, programme=programme)
+    version = (
+        ReportVersion.objects.filter(pk=pk, report__in=visible)
+        .select_related("report__programme__city", "report__agency")
+        .first()
+    )
+    if version is None:
+        raise Http404(_("没有找到该报告文件,或您无权下载。"))
+    return version
+
+
+def report_versions_for_user(*, user, programmes: QuerySet[Programme]) -> list[ReportVersion]:
+    """The latest version of every visible report, across the given programmes (the index)."""
+    latest = []
+    for programme in programmes:
+        for report in report_list_for_user(user=user, programme=programme).prefetch_related("versions"):
+            versions = sorted(report.versions.all(), key=lambda v: -v.version)
+            if versions:
+                latest.append(versions[0])
+    return latest
+
+
+# --- the document a report is rendered from -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Section:
+    anchor: str
+    number: str  # 一、
+    title: str
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number}{self.title}"
+
+
+@dataclass(frozen=True)
+class EvidenceEntry:
+    item: data.EvidenceItem
+    zip_path: str  # where the file is in the evidence zip (folders follow the sections)
+
+
+@dataclass
+class ReportDocument:
+    """Everything a PDF, an Excel workbook and an evidence zip are rendered from."""
+
+    kind: str
+    kind_label: str
+    title: str  # 实施情况验收报告
+    full_title: str  # programme title + report title
+    as_of: object
+    data_changed_at: datetime | None
+    doc_number: str
+    issuing_office: str
+    basics: data.ProgrammeBasics
+    leading_group: list[data.LeadingGroupRow]
+    work_summary: str
+    problems: str
+    next_steps: str
+    sections: list[Section] = field(default_factory=list)
+    indicators: list[data.IndicatorRow] = field(default_factory=list)
+    indicators_by_area: dict = field(default_factory=dict)
+    no_data_reason: str = ""  # printed once under the table instead of in every row
+    status_counts: list[tuple[str, str, int]] = field(default_factory=list)
+    task_sections: list[data.TaskSection] = field(default_factory=list)
+    task_status_counts: list[tuple[str, int]] = field(default_factory=list)
+    phases: list[data.PhaseRow] = field(default_factory=list)
+    funding: data.FundingView | None = None
+    evidence: list[EvidenceEntry] = field(default_factory=list)
+    # an agency's quarterly report
+    agency: str = ""
+    round_label: str = ""
+    statistics: list[data.StatisticRow] = field(default_factory=list)
+    statistics_state: str = ""
+    # filled by the renderer
+    charts: list = field(default_factory=list)
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.anchor == key), None)
+
+
+_UNSAFE_PATH = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def _path_part(text: str, limit: int = 60) -> str:
+    """A zip folder or file name: no separators or reserved characters, not too long."""
+    cleaned = _UNSAFE_PATH.sub("_", text).strip(" .") or "_"
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
+def _sections_for(kind: str) -> list[Section]:
+    if kind == Report.Kind.QUARTERLY:
+        keys = [
+            ("basics", _("基本情况")),
+            ("statistics", _("统计数据报送情况")),
+            ("tasks", _("工作任务进展")),
+            ("summary", _("工作总结")),
+            ("problems", _("存在问题")),
+            ("next", _("下一步工作")),
+        ]
+    else:
+        keys = [
+            ("basics", _("方案基本情况与领导小组")),
+            ("indicators", _("主要指标完成情况")),
+            ("charts", _("分领域指标趋势")),
+            ("tasks", _("重点任务进展")),
+            ("phases", _("实施步骤与节点")),
+            ("funding", _("资金使用情况")),
+            ("summary", _("工作总结")),
+            ("problems", _("存在问题")),
+            ("next", _("下一步工作")),
+        ]
+    sections = [
+        Section(anchor=k, number=f"{chinese_ordinal(i)}、", title=t) for i, (k, t) in enumerate(keys, 1)
+    ]
+    sections.append(Section(anchor="annex", number=_("附件 "), title=_("证明材料清单")))
+    return sections
+
+
+def _evidence_entries(items: list[data.EvidenceItem], sections: list[Section]) -> list[EvidenceEntry]:
+    """Each evidence file with its path in the zip: 证明材料/<section>/<subject>/<file>."""
+    by_anchor = {s.anchor: s for s in sections}
+    root = _path_part(_("证明材料"))
+    entries, used = [], set()
+    for item in sorted(items, key=lambda i: (i.section, i.subject_key, str(i.uploaded_on), i.agency, i.name)):
+        section = by_anchor.get(item.section) or by_anchor["annex"]
+        stem = " ".join(
+            p for p in (item.agency, item.uploaded_on.isoformat() if item.uploaded_on else "", item.name) if p
+        )
+        folder = f"{root}/{_path_part(section.heading)}/{_path_part(item.subject)}"
+        path = f"{folder}/{_path_part(stem, 120)}"
+        n = 2
+        while path in used:  # the same name twice under one subject
+            base, dot, ext = _path_part(stem, 110).rpartition(".")
+            path = f"{folder}/{base} ({n}).{ext}" if dot else f"{folder}/{_path_part(stem, 110)} ({n})"
+            n += 1
+        used.add(path)
+        entries.append(EvidenceEntry(item=item, zip_path=path))
+    return entries
+
+
+def report_document_build(*, report: Report, progress: ProgressCallback | None = None) -> ReportDocument:
+    """Read every part of the report through `reports.data`, as of the report's date."""
+    step = progress or (lambda pct, msg: None)
+    programme = report.programme
+    as_of = report.as_of
+    step(5, _("读取方案基本情况"))
+    basics = data.basics(programme)
+    doc = ReportDocument(
+        kind=report.kind,
+        kind_label=report.get_kind_display(),
+        title=report.title,
+        full_title=f"{programme.title}{report.title}",
+        as_of=as_of,
+        data_changed_at=max(filter(None, [data.data_last_changed(programme), report.updated_at])),
+        doc_number=report.doc_number,
+        issuing_office=report.issuing_office or report_default_office(programme=programme),
+        basics=basics,
+        leading_group=data.leading_group(programme),
+        work_summary=report.work_summary,
+        problems=report.problems,
+        next_steps=report.next_steps,
+    )
+    if report.kind == Report.Kind.QUARTERLY:
+        doc.agency = report.agency.name
+        doc.round_label = _("%(year)s年第%(quarter)s季度") % {"year": report.year, "quarter": report.quarter}
+        doc.full_title = f"{report.agency.name}{report.title}"
+        doc.sections = _sections_for(report.kind)
+        step(10, _("读取统计数据"))
+        doc.statistics = data.agency_statistics(programme, report.agency, report.year, report.quarter)
+        doc.statistics_state = data.agency_statistics_state(
+            programme, report.agency, report.year, report.quarter
+        )
+        step(15, _("读取任务进展"))
+        doc.task_sections = data.agency_tasks(programme, report.agency, report.year, report.quarter)
+    else:
+        doc.sections = _sections_for(report.kind)
+        step(10, _("读取指标完成情况"))
+        doc.indicators = data.indicator_rows(programme, as_of)
+        doc.indicators_by_area = data.sections_ordered(doc.indicators)
+        # A reason shared by many rows (no data at all, never computed) is said once, under
+        # the table; the rows keep the reasons that tell them apart.
+        reasons = Counter(r.reason for r in doc.indicators if r.status == "no_data").most_common(1)
+        doc.no_data_reason = reasons[0][0] if reasons and reasons[0][1] >= 3 else data.no_data_reason()
+        doc.status_counts = [
+            (code, data.indicator_status_label(code), sum(1 for r in doc.indicators if r.status == code))
+            for code in data.INDICATOR_STATUSES
+        ]
+        step(15, _("读取任务进展"))
+        doc.task_sections = data.task_progress(programme, as_of)
+        doc.phases = data.phases(programme, as_of)
+        doc.funding = data.funding(programme, as_of)
+    statuses = [t.status for s in doc.task_sections for t in s.tasks]
+    doc.task_status_counts = [
+        (data.task_status_label(code), statuses.count(code)) for code in (*data.TASK_STATUSES, None)
+    ]
+    step(20, _("读取证明材料"))
+    items = data.evidence_items(programme, as_of)
+    if report.kind == Report.Kind.QUARTERLY:
+        items = [i for i in items if i.agency == report.agency.name or i.agency == report.agency.short_name]
+    doc.evidence = _evidence_entries(items, doc.sections)
+    return doc
+
+
+def report_default_office(*, programme: Programme) -> str:
+    """The issuing office of a report: the leading group's office, else the plan's issuer."""
+    office = data.basics(programme).office
+    if office:
+        return _("%(city)s知识产权工作领导小组办公室(设在%(agency)s)") % {
+            "city": programme.city.name,
+            "agency": office,
+        }
+    return programme.issuer or _("%(city)s知识产权工作领导小组办公室") % {"city": programme.city.name}

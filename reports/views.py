@@ -1,0 +1,191 @@
+"""Pages of the reports room. Thin: scope lookup → form → service → message → redirect.
+
+Every file goes out through `version_download`, after the same scoping as the pages
+(outside a user's programmes: 404); MEDIA_URL is never routed."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.selectors import (
+    can_edit_programme,
+    programme_get_for_user,
+    programme_list_for_user,
+    require_edit_programme,
+)
+from ipcity.core.models import JobRun
+
+from .forms import ReportCreateForm, ReportNarrativeForm
+from .models import Report
+from .selectors import (
+    report_get_for_user,
+    report_list_for_user,
+    report_version_get_for_user,
+    report_versions_for_user,
+)
+from .services import JOB_KIND, report_create, report_evidence_zip, report_generation_enqueue, report_update
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "zip": "application/zip",
+}
+
+
+def _context(request, programme, **extra):
+    return {
+        "programme": programme,
+        "tab": "reports",
+        "can_edit": can_edit_programme(user=request.user, programme=programme),
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def report_index(request):
+    """Every report the user may download, across the programmes they see (evaluators' start)."""
+    programmes = programme_list_for_user(user=request.user)
+    versions = report_versions_for_user(user=request.user, programmes=programmes)
+    return render(request, "reports/report_index.html", {"versions": versions})
+
+
+@login_required
+@require_GET
+def report_list(request, slug):
+    programme = programme_get_for_user(user=request.user, slug=slug)
+    context = _context(request, programme)
+    if context["can_edit"]:
+        context["form"] = ReportCreateForm(programme=programme)
+    context["reports"] = report_list_for_user(user=request.user, programme=programme).prefetch_related(
+        "versions"
+    )
+    return render(request, "reports/report_list.html", context)
+
+
+@login_required
+@require_POST
+def report_new(request, slug):
+    programme = programme_get_for_user(user=request.user, slug=slug)
+    require_edit_programme(user=request.user, programme=programme)
+    form = ReportCreateForm(request.POST, programme=programme)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            report = report_create(
+                programme=programme,
+                kind=d["kind"],
+                user=request.user,
+                as_of=d.get("as_of"),
+                agency=d.get("agency"),
+                year=d.get("year"),
+                quarter=d.get("quarter"),
+                doc_number=d.get("doc_number") or "",
+            )
+        except ValidationError as exc:
+            for field, errors in (
+                exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            ).items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("已创建报告,请填写叙述部分后生成。"))
+            return redirect(report.get_absolute_url())
+    context = _context(request, programme, form=form)
+    context["reports"] = report_list_for_user(user=request.user, programme=programme).prefetch_related(
+        "versions"
+    )
+    return render(request, "reports/report_list.html", context, status=400)
+
+
+@login_required
+@require_GET
+def report_detail(request, slug, pk):
+    programme = programme_get_for_user(user=request.user, slug=slug)
+    report = report_get_for_user(user=request.user, programme=programme, pk=pk)
+    context = _context(
+        request, programme, report=report, versions=report.versions.select_related("generated_by")
+    )
+    if context["can_edit"]:
+        context["form"] = ReportNarrativeForm(instance=report)
+        context["job"] = _latest_job(report=report, user=request.user)
+    return render(request, "reports/report_detail.html", context)
+
+
+def _latest_job(*, report: Report, user):
+    from django.contrib.contenttypes.models import ContentType
+
+    return (
+        JobRun.objects.filter(
+            kind=JOB_KIND,
+            content_type=ContentType.objects.get_for_model(Report),
+            object_id=report.pk,
+            created_by=user,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+@login_required
+@require_POST
+def report_edit(request, slug, pk):
+    programme = programme_get_for_user(user=request.user, slug=slug)
+    report = report_get_for_user(user=request.user, programme=programme, pk=pk)
+    require_edit_programme(user=request.user, programme=programme)
+    form = ReportNarrativeForm(request.POST, instance=Report.objects.get(pk=report.pk))
+    if form.is_valid():
+        report_update(
+            report=report,
+            user=request.user,
+            values={k: form.cleaned_data[k] for k in ReportNarrativeForm.Meta.fields},
+        )
+        messages.success(request, _("已保存。重新生成报告后,新内容才会出现在 PDF 中。"))
+        return redirect(report.get_absolute_url())
+    context = _context(request, programme, report=report, versions=report.versions.all(), form=form)
+    return render(request, "reports/report_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def report_generate(request, slug, pk):
+    programme = programme_get_for_user(user=request.user, slug=slug)
+    report = report_get_for_user(user=request.user, programme=programme, pk=pk)
+    require_edit_programme(user=request.user, programme=programme)
+    try:
+        job = report_generation_enqueue(report=report, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(report.get_absolute_url())
+    job.refresh_from_db()  # eager mode (make run) has already run it
+    if request.htmx:
+        return render(request, "core/job_status.html", {"job": job})
+    messages.info(request, _("已开始生成报告。"))
+    return redirect(report.get_absolute_url())
+
+
+@login_required
+@require_GET
+def version_download(request, slug, pk, fmt):
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+    programme = programme_get_for_user(user=request.user, slug=slug)
+    version = report_version_get_for_user(user=request.user, programme=programme, pk=pk)
+    if fmt == "zip":
+        handle = report_evidence_zip(version=version)
+        filename = f"{version.file_stem}-{_('含证明材料')}.zip"
+    else:
+        field = version.pdf if fmt == "pdf" else version.xlsx
+        try:
+            handle = field.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404(_("报告文件已不在存储中,请重新生成。")) from exc
+        filename = f"{version.file_stem}.{fmt}"
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=CONTENT_TYPES[fmt])
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
