@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "indicators",
     "tasks",
     "reports",
+    "submissions",
 ]
 
 MIDDLEWARE = [
@@ -193,4 +194,7 @@ LOGGING = {
 
 # Seed plans and demo data shipped in the repository.
 SEED_DATA_DIR = BASE_DIR / "programmes" / "seed_data"
-DEMO_LOADERS: list[str] = []  # extended by rooms that add demo data
+DEMO_LOADERS: list[str] = [  # extended by rooms that add demo data
+    "submissions.demo.demo_reporting_load",
+    "indicators.demo.demo_indicators_recompute",  # keep last: computes from the demo statistics
+]

@@ -10,6 +10,9 @@ if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
   for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
 fi
 pg_isready -h 127.0.0.1 -p 5432 || { echo "FATAL: PostgreSQL at 127.0.0.1:5432 cannot be reached" >&2; exit 1; }
+# The suite's own test database is created by Django; this one is for manage.py checks.
+psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_database where datname = 'ipcity'" | grep -q 1 \
+  || psql -h 127.0.0.1 -U postgres -qc "create database ipcity" >/dev/null
 
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   echo "Redis is down; starting it"

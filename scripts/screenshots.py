@@ -46,15 +46,25 @@ def main():
                 page.fill("#id_password", "demo12345")
                 page.click("button[type=submit]")
                 current = persona
-            response = page.goto(f"{BASE}{path}")
+            target, _, click = path.partition(" >> ")
+            response = page.goto(f"{BASE}{target}")
+            if click:  # open the first link matching a CSS selector (ids differ between databases)
+                page.locator(click).first.click()
+                page.wait_for_load_state()
             page.wait_for_load_state("networkidle")
             page.screenshot(path=str(OUT / name), full_page=full)
-            print(f"{response.status} {path} -> docs/screenshots/{name}")
+            print(f"{response.status} {page.url} -> docs/screenshots/{name}")
         browser.close()
 
 
 # Pages of later rooms (reporting, indicator engine, reports) are appended here.
-EXTRA_SHOTS: list = []
+EXTRA_SHOTS: list = [
+    ("reporter_wuhan_kjj", "/reporting/", "reporter-workspace.png", False),
+    ("office_wuhan", "/review/", "review-queue.png", False),
+    ("office_wuhan", "/programmes/wuhan-2017/rounds/ >> table a[href*='/rounds/20']", "completeness-board.png", False),
+    ("office_wuhan", "/programmes/wuhan-2017/indicators/ >> table a[href*='/indicators/']", "indicator-detail.png", True),
+    ("evaluator", "/reports/", "evaluator-reports.png", False),
+]
 
 if __name__ == "__main__":
     main()
