@@ -61,8 +61,18 @@ def main():
 EXTRA_SHOTS: list = [
     ("reporter_wuhan_kjj", "/reporting/", "reporter-workspace.png", False),
     ("office_wuhan", "/review/", "review-queue.png", False),
-    ("office_wuhan", "/programmes/wuhan-2017/rounds/ >> table a[href*='/rounds/20']", "completeness-board.png", False),
-    ("office_wuhan", "/programmes/wuhan-2017/indicators/ >> table a[href*='/indicators/']", "indicator-detail.png", True),
+    (
+        "office_wuhan",
+        "/programmes/wuhan-2017/rounds/ >> table a[href*='/rounds/20']",
+        "completeness-board.png",
+        False,
+    ),
+    (
+        "office_wuhan",
+        "/programmes/wuhan-2017/indicators/ >> table a[href*='/indicators/']",
+        "indicator-detail.png",
+        True,
+    ),
     ("evaluator", "/reports/", "evaluator-reports.png", False),
 ]
 
