@@ -222,7 +222,10 @@ def _load_programme(programme: Programme, anchors: dict, today: date) -> int:
     reporters = _reporters(programme)
     fallback = _demo_user()
     owners = list(programme.statistic_owners.select_related("statistic"))
-    series = {o.pk: _series(o, programme.city.name, quarters, anchors, rng) for o in owners}
+    # The baseline year (基期, the year before the plan) comes as a historical import outside
+    # any round, as offices load it; growth targets and Open SDG ratios need it.
+    baseline = [(programme.baseline_year, q) for q in range(1, 5)]
+    series = {o.pk: _series(o, programme.city.name, baseline + quarters, anchors, rng) for o in owners}
     # Keep closed ≤ accepted for the rate indicators (结案率 etc.).
     by_code = {o.statistic.code: o for o in owners if not o.area}
     for total, parts in (
@@ -239,6 +242,22 @@ def _load_programme(programme: Programme, anchors: dict, today: date) -> int:
                         for k, v in series[by_code[total].pk].items()
                     }
     values, reports, events, all_items = [], [], [], []
+    for year, quarter in baseline:
+        for owner in owners:
+            values.append(
+                StatisticValue(
+                    programme=programme,
+                    statistic_id=owner.statistic_id,
+                    agency_id=owner.agency_id,
+                    area=owner.area,
+                    year=year,
+                    quarter=quarter,
+                    value=series[owner.pk][(year, quarter)],
+                    source=StatisticValue.Source.DEMO,
+                    reported_by=fallback,
+                    note="演示数据(基期年历史数据)",
+                )
+            )
     owed = due_items(programme=programme)
     for index, (year, quarter) in enumerate(quarters):
         last = index == len(quarters) - 1
@@ -265,6 +284,10 @@ def _load_programme(programme: Programme, anchors: dict, today: date) -> int:
                     fate = "draft"
             else:
                 fate = rng.choices(["approved", "none", "late"], [86, 6, 8])[0]
+                if fate == "none" and item.kind == Submission.Kind.STATISTICS:
+                    # Offices chase missing statistics; in the demo past quarters' figures
+                    # all arrive (some late), so cumulative indicators have every quarter.
+                    fate = "late"
             if fate == "none":
                 continue
             moment = (
