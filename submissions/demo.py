@@ -235,6 +235,17 @@ def _load_programme(programme: Programme, anchors: dict, today: date) -> int:
         ("IP_MGR", {"IP_MGR_TRAINED": 0.8}),
     ):
         if total in by_code:
+            # A part with a published figure (Wuhan's 2015 invention applications) sets the
+            # total, so the published anchor survives and the shares stay consistent.
+            city_name = programme.city.name
+            if (city_name, total) not in anchors:
+                for code, share in parts.items():
+                    if code in by_code and (city_name, code) in anchors:
+                        series[by_code[total].pk] = {
+                            k: (v / Decimal(str(share))).quantize(Decimal("1"))
+                            for k, v in series[by_code[code].pk].items()
+                        }
+                        break
             for code, share in parts.items():
                 if code in by_code:
                     series[by_code[code].pk] = {
