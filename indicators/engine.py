@@ -342,11 +342,11 @@ class FormulaSeries:
         self.baseline_year = baseline_year
         self.manual_base = manual_base
         self._cache: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}
-        self.values, self.partial = self.eval(formula.root, "level")
+        self.values, self.partial = self.evaluate(formula.root, "level")
 
     # values ---------------------------------------------------------------------------
 
-    def eval(self, node, mode: str) -> tuple[np.ndarray, np.ndarray]:
+    def evaluate(self, node, mode: str) -> tuple[np.ndarray, np.ndarray]:
         key = (id(node), mode)
         if key not in self._cache:
             self._cache[key] = self._eval(node, mode)
@@ -362,11 +362,11 @@ class FormulaSeries:
             values, partial, _source = self.totals.level(node.code)
             return values, partial
         if isinstance(node, Neg):
-            values, partial = self.eval(node.operand, mode)
+            values, partial = self.evaluate(node.operand, mode)
             return -values, partial
         if isinstance(node, BinOp):
-            left, lp = self.eval(node.left, mode)
-            right, rp = self.eval(node.right, mode)
+            left, lp = self.evaluate(node.left, mode)
+            right, rp = self.evaluate(node.right, mode)
             with np.errstate(all="ignore"):
                 if node.op == "+":
                     out = left + right
@@ -389,7 +389,7 @@ class FormulaSeries:
 
     def _call(self, node: Call, mode: str) -> tuple[np.ndarray, np.ndarray]:
         if node.func == "cumulative":
-            quarterly, _partial = self.eval(node.arg, "quarter")
+            quarterly, _partial = self.evaluate(node.arg, "quarter")
             if self.plan_start < self.lo:  # quarters since the start lie before any data
                 return np.full(self.n, np.nan), np.zeros(self.n, dtype=bool)
             started = self.periods >= self.plan_start
@@ -397,7 +397,7 @@ class FormulaSeries:
             broken = np.maximum.accumulate(gaps) if self.n else gaps
             sums = np.cumsum(np.where(started & ~gaps, quarterly, 0.0))
             return np.where(started & ~broken, sums, np.nan), np.zeros(self.n, dtype=bool)
-        values, partial = self.eval(node.arg, "level")
+        values, partial = self.evaluate(node.arg, "level")
         if node.func == "yoy":
             previous = self._shifted(values, np.full(self.n, 4))
             with np.errstate(all="ignore"):
@@ -421,7 +421,7 @@ class FormulaSeries:
         return self._explain(self.formula.root, i, "level") or _("无法计算。")
 
     def _explain(self, node, i: int, mode: str) -> str:
-        values, _partial = self.eval(node, mode)
+        values, _partial = self.evaluate(node, mode)
         if i < 0 or i >= self.n:
             return _("统计数据的时间范围之外。")
         if not np.isnan(values[i]):
@@ -483,7 +483,7 @@ class FormulaSeries:
         if node.func == "cumulative":
             if p < self.plan_start:
                 return _("方案开始前没有累计值。")
-            quarterly, _partial = self.eval(node.arg, "quarter")
+            quarterly, _partial = self.evaluate(node.arg, "quarter")
             start = max(self.plan_start - self.lo, 0)
             if self.plan_start < self.lo:
                 return _("%(period)s(方案开始的季度)起的数据不全。") % {
@@ -498,7 +498,7 @@ class FormulaSeries:
         reason = self._explain(node.arg, i, "level")
         if reason:
             return reason
-        values, _partial = self.eval(node.arg, "level")
+        values, _partial = self.evaluate(node.arg, "level")
         if node.func == "yoy":
             j = i - 4
             if j < 0 or np.isnan(values[j]):
