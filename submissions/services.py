@@ -926,85 +926,101 @@ def submissions_approve(*, submissions: list[Submission], user, comment: str = "
 def _recompute_after_approval(*, items: list[Submission], user) -> None:
     """Approving (or reopening) statistics changes which figures count: recompute the
     indicators that use them, per programme, in a job enqueued when this transaction
-    commits (the indicators.services hook)."""
+    commits (the indicators.services hook). One query for all items, however many."""
+    from django.db.models import Q
+
     from indicators.services import on_statistics_approved
 
-    codes_by_programme: dict[int, tuple] = {}
-    for item in items:
-        if item.kind != Submission.Kind.STATISTICS:
-            continue
-        programme = item.round.programme
-        codes = set(
-            StatisticValue.objects.filter(
-                programme=programme,
-                agency=item.agency,
-                year=item.round.year,
-                quarter=item.round.quarter,
-                is_current=True,
-            ).values_list("statistic__code", flat=True)
+    statistics = [item for item in items if item.kind == Submission.Kind.STATISTICS]
+    if not statistics:
+        return
+    keys = Q()
+    for item in statistics:
+        keys |= Q(
+            programme_id=item.round.programme_id,
+            agency_id=item.agency_id,
+            year=item.round.year,
+            quarter=item.round.quarter,
         )
-        entry = codes_by_programme.setdefault(programme.pk, (programme, set()))
-        entry[1].update(codes)
-    for programme, codes in codes_by_programme.values():
-        on_statistics_approved(programme=programme, statistic_codes=sorted(codes), user=user)
+    codes_by_programme: dict[int, set] = {}
+    for programme_id, code in (
+        StatisticValue.objects.filter(keys, is_current=True)
+        .values_list("programme_id", "statistic__code")
+        .distinct()
+    ):
+        codes_by_programme.setdefault(programme_id, set()).add(code)
+    programmes = {item.round.programme_id: item.round.programme for item in statistics}
+    for programme_id, codes in codes_by_programme.items():
+        on_statistics_approved(programme=programmes[programme_id], statistic_codes=sorted(codes), user=user)
+
+
+def _send_back(
+    *, submission: Submission, user, text: str, action: str, kind: str, title: str, body: str
+) -> Submission:
+    """Return or reopen: the item becomes editable again, with the office's words kept,
+    an event written and the agency's reporters told."""
+    submission.state, submission.reviewed_at, submission.reviewed_by = (
+        Submission.State.RETURNED,
+        timezone.now(),
+        user,
+    )
+    submission.review_comment = text
+    submission.save()
+    _event(submission, action, user, comment=text)
+    _notify_reporters(
+        submission,
+        kind,
+        title % {"label": submission.round.label, "item": submission.item_label},
+        body % {"who": user_label(user), "c": text},
+    )
+    return submission
+
+
+def _locked_for_review(*, submission: Submission, user) -> Submission:
+    submission = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("round__programme", "agency", "task")
+        .get(pk=submission.pk)
+    )
+    require_review(user=user, programme=submission.round.programme)
+    return submission
 
 
 @transaction.atomic
 def submission_return(*, submission: Submission, user, comment: str) -> Submission:
     """Return a submitted item to the agency with a comment it sees; it becomes editable."""
-    submission = (
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("round__programme", "agency", "task")
-        .get(pk=submission.pk)
-    )
-    require_review(user=user, programme=submission.round.programme)
+    submission = _locked_for_review(submission=submission, user=user)
     if not (comment or "").strip():
         raise ValidationError({"comment": _("退回时必须填写意见,说明需要修改什么。")})
     if submission.state != Submission.State.SUBMITTED:
         raise ValidationError(_("只有已提交、待审核的事项可以退回;已通过的事项请使用“重新开放”。"))
-    submission.state, submission.reviewed_at, submission.reviewed_by = (
-        Submission.State.RETURNED,
-        timezone.now(),
-        user,
+    return _send_back(
+        submission=submission,
+        user=user,
+        text=comment.strip(),
+        action=SubmissionEvent.Action.RETURNED,
+        kind=Notification.Kind.RETURNED,
+        title=_("%(label)s %(item)s 被退回修改"),
+        body=_("%(who)s 的意见:%(c)s"),
     )
-    submission.review_comment = comment.strip()
-    submission.save()
-    _event(submission, SubmissionEvent.Action.RETURNED, user, comment=comment.strip())
-    _notify_reporters(
-        submission,
-        Notification.Kind.RETURNED,
-        _("%(label)s %(item)s 被退回修改") % {"label": submission.round.label, "item": submission.item_label},
-        _("%(who)s 的意见:%(c)s") % {"who": user_label(user), "c": comment.strip()},
-    )
-    return submission
 
 
 @transaction.atomic
 def submission_reopen(*, submission: Submission, user, reason: str) -> Submission:
     """Unlock an approved item so the agency can correct it; the reason is kept and shown."""
-    submission = (
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("round__programme", "agency", "task")
-        .get(pk=submission.pk)
-    )
-    require_review(user=user, programme=submission.round.programme)
+    submission = _locked_for_review(submission=submission, user=user)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("重新开放必须填写理由。")})
     if submission.state != Submission.State.APPROVED:
         raise ValidationError(_("只有已审核通过的事项需要重新开放。"))
-    submission.state, submission.reviewed_at, submission.reviewed_by = (
-        Submission.State.RETURNED,
-        timezone.now(),
-        user,
-    )
-    submission.review_comment = reason.strip()
-    submission.save()
-    _event(submission, SubmissionEvent.Action.REOPENED, user, comment=reason.strip())
-    _notify_reporters(
-        submission,
-        Notification.Kind.REOPENED,
-        _("%(label)s %(item)s 已重新开放") % {"label": submission.round.label, "item": submission.item_label},
-        _("%(who)s 的理由:%(c)s") % {"who": user_label(user), "c": reason.strip()},
+    _send_back(
+        submission=submission,
+        user=user,
+        text=reason.strip(),
+        action=SubmissionEvent.Action.REOPENED,
+        kind=Notification.Kind.REOPENED,
+        title=_("%(label)s %(item)s 已重新开放"),
+        body=_("%(who)s 的理由:%(c)s"),
     )
     # Reopened figures no longer count until approved again: recompute without them.
     _recompute_after_approval(items=[submission], user=user)
