@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("用户与权限")
+
+    def ready(self):
+        from . import permissions  # noqa: F401  (registers the named rules)

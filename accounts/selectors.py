@@ -4,7 +4,6 @@ Every queryset a user reaches is scoped here: outside a user's scope is 404 (the
 "does not exist" for them), a read-only user's write is 403.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from programmes.models import Agency, Programme
 
 from .models import Profile
+from .permissions import can, require
 
 
 def user_profile(*, user) -> Profile | None:
@@ -65,16 +65,12 @@ def programme_get_for_user(*, user, slug: str) -> Programme:
 
 
 def can_edit_programme(*, user, programme: Programme) -> bool:
-    role = user_role(user=user)
-    if role == "superuser":
-        return True
-    profile = user_profile(user=user)
-    return bool(profile and profile.role == Profile.Role.OFFICE and profile.city_id == programme.city_id)
+    """Kept for callers not yet moved: the decision is accounts.permissions' "programme.edit"."""
+    return can(user, "programme.edit", programme)
 
 
 def require_edit_programme(*, user, programme: Programme) -> None:
-    if not can_edit_programme(user=user, programme=programme):
-        raise PermissionDenied(_("您的角色只能查看,不能修改该方案。"))
+    require(user, "programme.edit", programme)
 
 
 def agency_list_for_user(*, user) -> QuerySet[Agency]:
