@@ -25,3 +25,8 @@ urlpatterns = [
 
 admin.site.site_header = "ipcity 知识产权示范城市工作平台"
 admin.site.site_title = "ipcity"
+
+# Chinese error pages with the portal's layout (ipcity/core/errors.py)
+handler403 = "ipcity.core.errors.permission_denied"
+handler404 = "ipcity.core.errors.page_not_found"
+handler500 = "ipcity.core.errors.server_error"

@@ -5,7 +5,17 @@ from .models import JobRun
 
 @admin.register(JobRun)
 class JobRunAdmin(admin.ModelAdmin):
-    list_display = ("id", "kind", "status", "progress", "created_by", "created_at", "finished_at")
+    list_display = (
+        "id",
+        "kind",
+        "status",
+        "progress",
+        "interruptions",
+        "created_by",
+        "created_at",
+        "heartbeat_at",
+        "finished_at",
+    )
     list_filter = ("kind", "status")
     search_fields = ("kind", "message", "error")
     list_select_related = ("created_by",)

@@ -37,6 +37,10 @@ class JobRun(models.Model):
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("执行次数"), default=0)
+    # Written by the worker while the run is alive (every progress step, and a heartbeat
+    # thread in between); a running row silent for JOB_STALE_SECONDS was interrupted.
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+    interruptions = models.PositiveSmallIntegerField(_("中断后自动重试次数"), default=0)
 
     class Meta:
         verbose_name = _("后台任务")
@@ -46,6 +50,10 @@ class JobRun(models.Model):
 
     def __str__(self):
         return f"{self.kind} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def was_interrupted(self) -> bool:
+        return self.interruptions > 0
 
     @property
     def is_done(self) -> bool:

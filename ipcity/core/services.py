@@ -2,13 +2,16 @@
 
 A run asked for while the broker is down stays `queued`; the periodic
 `core.requeue_stale_jobs` job enqueues again every row older than a minute that is not
-done, so nothing asked for is lost. Jobs are idempotent, so a second delivery is harmless.
+done, so nothing asked for is lost. A running row whose heartbeat is older than
+JOB_STALE_SECONDS lost its worker: it goes back to `queued`, counted in `interruptions`,
+and is enqueued again. Jobs are idempotent, so a second delivery is harmless.
 """
 
 import logging
 from datetime import timedelta
 
 from celery import current_app
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -57,7 +60,13 @@ def job_run_start(*, job_id: int) -> JobRun | None:
     updated = (
         JobRun.objects.filter(pk=job_id)
         .exclude(status=JobRun.Status.SUCCEEDED)
-        .update(status=JobRun.Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1, error="")
+        .update(
+            status=JobRun.Status.RUNNING,
+            started_at=timezone.now(),
+            heartbeat_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            error="",
+        )
     )
     return JobRun.objects.get(pk=job_id) if updated else None
 
@@ -66,7 +75,16 @@ def job_run_progress(*, job: JobRun, progress: int, message: str = "") -> None:
     job.progress = max(0, min(100, int(progress)))
     if message:
         job.message = message[:500]
-    JobRun.objects.filter(pk=job.pk).update(progress=job.progress, message=job.message)
+    JobRun.objects.filter(pk=job.pk).update(
+        progress=job.progress, message=job.message, heartbeat_at=timezone.now()
+    )
+
+
+def job_run_heartbeat(*, job_id: int) -> bool:
+    """The worker is still on it (called by the heartbeat thread); False once it is not running."""
+    return bool(
+        JobRun.objects.filter(pk=job_id, status=JobRun.Status.RUNNING).update(heartbeat_at=timezone.now())
+    )
 
 
 def job_run_finish(*, job: JobRun, result: dict | None = None, error: str = "") -> None:
@@ -80,17 +98,38 @@ def job_run_finish(*, job: JobRun, result: dict | None = None, error: str = "") 
 
 
 def jobs_requeue_stale(
-    *, older_than: timedelta = timedelta(minutes=1), presumed_dead_after: timedelta = timedelta(minutes=10)
+    *, older_than: timedelta = timedelta(minutes=1), presumed_dead_after: timedelta | None = None
 ) -> int:
     """Enqueue again the runs that were asked for but never finished: still queued after a
-    minute (the broker was down), or running for so long that the worker must have died."""
+    minute (the broker was down), or running with no heartbeat for `presumed_dead_after`
+    (JOB_STALE_SECONDS): the worker died. Those go back to queued, counted as interrupted."""
     now = timezone.now()
-    stale = JobRun.objects.filter(kind__in=list(JOB_KINDS)).filter(
-        Q(status=JobRun.Status.QUEUED, created_at__lt=now - older_than)
-        | Q(status=JobRun.Status.RUNNING, started_at__lt=now - presumed_dead_after)
-    )
-    count = 0
-    for job in stale:
+    if presumed_dead_after is None:
+        presumed_dead_after = timedelta(seconds=settings.JOB_STALE_SECONDS)
+    dead_before = now - presumed_dead_after
+    kinds = list(JOB_KINDS)
+    silent = Q(heartbeat_at__lt=dead_before) | Q(heartbeat_at__isnull=True, started_at__lt=dead_before)
+    sent: list[int] = []
+    for job in JobRun.objects.filter(kind__in=kinds, status=JobRun.Status.RUNNING).filter(silent):
+        # only if it is still silent now: a worker that beat meanwhile keeps its run
+        interrupted = (
+            JobRun.objects.filter(pk=job.pk, status=JobRun.Status.RUNNING)
+            .filter(silent)
+            .update(status=JobRun.Status.QUEUED, interruptions=F("interruptions") + 1)
+        )
+        if interrupted:
+            log.warning(
+                "job %s (%s) lost its worker (no heartbeat since %s); enqueued again",
+                job.pk,
+                job.kind,
+                job.heartbeat_at,
+            )
+            sent.append(job.pk)
+            _send(job.pk, job.kind)
+    never_started = JobRun.objects.filter(
+        kind__in=kinds, status=JobRun.Status.QUEUED, created_at__lt=now - older_than
+    ).exclude(pk__in=sent)
+    for job in never_started:
+        sent.append(job.pk)
         _send(job.pk, job.kind)
-        count += 1
-    return count
+    return len(sent)

@@ -1,0 +1,1 @@
+from tests.worker_support import reseed_after_module  # noqa: F401
