@@ -158,6 +158,7 @@ RULES = {
     "programme.edit": is_superuser | is_office_of_city,  # Programme (plan, tasks, indicators, funding)
     "programme.import": is_superuser | is_office_of_city,  # City the plan is imported into
     "plan_import.start": is_superuser | is_office_staff,  # no object: the 导入方案 entry point
+    "plan_import.choose_city": is_superuser,  # no object: pick the city a plan goes into
     "programme.create_any": is_superuser | is_office_staff,  # no object: the 新建方案 button
     "agency.create": is_superuser | is_office_of_city,  # City
     "agency.edit": is_superuser | is_office_of_city,  # Agency

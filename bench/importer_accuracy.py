@@ -2,7 +2,7 @@
 
 Runs ``read_document`` + ``parse_plan`` on each text in
 ``programmes/seed_data/texts/`` and scores the result against the hand-written seed
-``programmes/seed_data/<slug>.json`` (scoring: ``programmes.plan_import.scoring``).
+``programmes/seed_data/<slug>.json`` (scoring: ``planimport.parsing.scoring``).
 Prints precision/recall per metric and seed, the required bars, and the time taken.
 
     .venv/bin/python bench/importer_accuracy.py [--json]
@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from programmes.plan_import import parse_plan, read_document  # noqa: E402
-from programmes.plan_import.scoring import BARS, failures, format_table, score_plan  # noqa: E402
+from planimport.parsing import parse_plan, read_document  # noqa: E402
+from planimport.parsing.scoring import BARS, failures, format_table, score_plan  # noqa: E402
 
 SEED_DIR = ROOT / "programmes" / "seed_data"
 SEEDS = ("wuhan-2017", "harbin-2016", "yichang-2020", "anshan-2015", "fuzhou-2022")

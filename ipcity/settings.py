@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "tasks",
     "reports",
     "submissions",
+    "planimport",
 ]
 
 MIDDLEWARE = [

@@ -25,8 +25,3 @@ urlpatterns = [
     path("agencies/<int:pk>/", views.agency_detail, name="agency_detail"),
     path("agencies/<int:pk>/edit/", views.agency_edit, name="agency_edit"),
 ]
-
-# The plan importer (issue 3): upload/paste, review, confirm; re-import a revised plan.
-from . import import_views  # noqa: E402
-
-urlpatterns += import_views.urlpatterns

@@ -14,7 +14,8 @@ TITLE = "哈尔滨市推进国家知识产权示范城市工作实施方案"
 
 
 def test_office_staff_paste_harbins_plan_fix_an_item_and_confirm(log_in, seeded_live_server):
-    from programmes.models import PlanImportDraft, Programme
+    from planimport.models import PlanImportDraft
+    from programmes.models import Programme
 
     page = log_in("office_harbin")
     page.goto(f"{seeded_live_server.url}/programmes/")
@@ -56,6 +57,9 @@ def test_office_staff_paste_harbins_plan_fix_an_item_and_confirm(log_in, seeded_
     expect(fixed).to_contain_text("牵头 · 市知识产权局")
     expect(fixed).to_contain_text("已人工修改")
 
+    new_agencies = page.locator("#create-agencies-box")  # agencies to create are listed first
+    if new_agencies.count():
+        new_agencies.check()
     page.get_by_role("button", name="确认并创建方案").click()
     expect(page.locator("h1")).to_have_text(TITLE)
     expect(page.locator(".alert-success")).to_contain_text("方案已创建")

@@ -12,8 +12,9 @@ import pytest
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
 
+from planimport.models import PlanImportDraft
 from programmes.canonical import validate_canonical
-from programmes.models import Agency, AgencyAlias, City, PlanImportDraft, Programme
+from programmes.models import Agency, AgencyAlias, City, Programme
 
 TEXTS = Path(__file__).resolve().parents[2] / "programmes" / "seed_data" / "texts"
 

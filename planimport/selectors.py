@@ -3,44 +3,47 @@ segments, and what the review page shows per item."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accounts.permissions import can, require
 from accounts.selectors import user_profile
+from programmes.models import City
 
-from .imports import (
-    ITEM_LISTS,
-    agency_matches,
-    draft_validation_errors,
-    errors_by_item,
-    reimport_changes,
-)
-from .models import City, PlanImportDraft
+from .agencies import agencies_to_create, agency_matches
+from .diff import reimport_changes
+from .models import PlanImportDraft
+from .review import ITEM_LISTS, errors_by_item, used_agency_names
+from .services import draft_validation_errors
 
 
 def import_city_for_user(*, user) -> City | None:
-    """The city a user imports into: an office's own city; None for a superuser (chooses).
-    Anyone else may not import (403)."""
-    if user.is_superuser:
+    """The city a user imports into: an office's own city; None for a superuser, who
+    chooses. Anyone else may not import (403)."""
+    require(user, "plan_import.start", message=_("只有领导小组办公室可以导入方案。"))
+    if can(user, "plan_import.choose_city"):
         return None
     profile = user_profile(user=user)
-    if profile is None or profile.role != "office" or not profile.city_id:
-        raise PermissionDenied(_("只有领导小组办公室可以导入方案。"))
-    return profile.city
+    city = profile.city if profile is not None and profile.city_id else None
+    require(user, "programme.import", city, message=_("只有领导小组办公室可以导入方案。"))
+    return city
 
 
 def draft_list_for_user(*, user) -> QuerySet[PlanImportDraft]:
+    """Drafts of the cities the user imports into (every city for a superuser)."""
     qs = PlanImportDraft.objects.select_related(
         "city", "target_programme", "created_by__profile", "programme"
     )
-    if user.is_superuser:
+    if not can(user, "plan_import.start"):
+        return qs.none()
+    if can(user, "plan_import.choose_city"):
         return qs
     profile = user_profile(user=user)
-    if profile is None or profile.role != "office":
+    city = profile.city if profile is not None and profile.city_id else None
+    if city is None or not can(user, "programme.import", city):
         return qs.none()
-    return qs.filter(city_id=profile.city_id)
+    return qs.filter(city=city)
 
 
 def draft_get_for_user(*, user, pk: int) -> PlanImportDraft:
@@ -241,6 +244,10 @@ def review_context(*, draft: PlanImportDraft) -> dict:
         "unsure_count": unsure,
         "error_count": error_count,
         "new_agency_count": sum(1 for m in matches if m.status == "new"),
+        "agencies_to_create": [
+            m.group["name"]
+            for m in agencies_to_create(matches=matches, used=set(used_agency_names(draft.review)))
+        ],
         "conflict_count": sum(1 for m in matches if m.status == "conflict"),
         "changes": changes,
         "changes_by_entity": _group_changes(changes),
@@ -281,7 +288,7 @@ def _item_text(entity: str, item: dict | None) -> str:
 
 def change_rows(changes) -> list[dict]:
     """One displayable row per change: what, before → after, and reported data at stake."""
-    from .imports import FIELD_LABELS
+    from .review import FIELD_LABELS
 
     rows = []
     for c in changes:

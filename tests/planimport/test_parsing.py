@@ -1,4 +1,4 @@
-"""The plan importer's parsing core (programmes.plan_import): no database, no Django."""
+"""The plan importer's parsing core (planimport.parsing): no database, no Django."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from programmes.plan_import import PlanImportError, parse_plan, read_document
-from programmes.plan_import.normalize import traditional_share
-from programmes.plan_import.scoring import BARS, failures, score_plan
+from planimport.parsing import PlanImportError, parse_plan, read_document
+from planimport.parsing.normalize import traditional_share
+from planimport.parsing.scoring import BARS, failures, score_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_DIR = ROOT / "programmes" / "seed_data"
@@ -108,7 +108,7 @@ def test_undecodable_text_is_refused_not_guessed():
 
 
 def test_ambiguous_encoding_is_refused_not_guessed(monkeypatch):
-    from programmes.plan_import import reader
+    from planimport.parsing import reader
 
     # Both GB18030 and Big5 decode these bytes; if both readings looked equally Chinese
     # the reader must refuse rather than pick one.

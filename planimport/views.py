@@ -1,27 +1,28 @@
 """Pages of the plan importer (issue 3): upload or paste a plan, review and edit what was
 read beside the source text, confirm into a programme; re-import a revised plan as a diff.
 
-Thin: scope lookup → form → service (programmes.imports) → message → redirect."""
+Thin: scope lookup → form → service (planimport.services) → message → redirect."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.selectors import programme_get_for_user, require_edit_programme
+from programmes.canonical import CanonicalValidationError
 
-from . import import_forms as forms
-from .canonical import CanonicalValidationError
-from .import_selectors import draft_get_for_user, draft_list_for_user, import_city_for_user, review_context
-from .imports import (
-    ITEM_LISTS,
+from . import forms
+from .models import PlanImportDraft
+from .parsing import PlanImportError
+from .parsing.reader import encoding_label
+from .review import ITEM_LISTS, errors_by_item, item_find
+from .selectors import draft_get_for_user, draft_list_for_user, import_city_for_user, review_context
+from .services import (
     document_read,
-    errors_by_item,
-    item_find,
     plan_draft_basics_save,
     plan_draft_confirm,
     plan_draft_create,
@@ -29,9 +30,6 @@ from .imports import (
     plan_draft_item_delete,
     plan_draft_item_save,
 )
-from .models import PlanImportDraft
-from .plan_import import PlanImportError
-from .plan_import.reader import encoding_label
 
 FORMAT_LABEL = {"txt": _("纯文本"), "docx": "Word (.docx)", "pdf": "PDF", "paste": _("粘贴文本")}
 
@@ -67,7 +65,7 @@ def import_start(request):
             messages.success(request, _("已读取方案,请逐项核对识别结果后确认。"))
             return redirect(draft)
     drafts = draft_list_for_user(user=request.user).filter(status=PlanImportDraft.Status.OPEN)[:20]
-    return render(request, "programmes/import_start.html", {"form": form, "drafts": drafts, "city": city})
+    return render(request, "planimport/start.html", {"form": form, "drafts": drafts, "city": city})
 
 
 @login_required
@@ -83,7 +81,7 @@ def programme_reimport(request, slug):
             return redirect(draft)
     return render(
         request,
-        "programmes/import_start.html",
+        "planimport/start.html",
         {"form": form, "programme": programme, "drafts": programme.import_drafts.filter(status="open")},
     )
 
@@ -105,7 +103,7 @@ def _review_page(request, draft, *, errors=None, status=200):
         accepted=set(request.POST.getlist("accept")) if request.method == "POST" else None,
         editable_kinds=list(forms.ITEM_FORMS),
     )
-    return render(request, "programmes/import_review.html", context, status=status)
+    return render(request, "planimport/review.html", context, status=status)
 
 
 @login_required
@@ -127,7 +125,7 @@ def import_item_edit(request, pk, kind, item_id=None):
     saved result are fragments of the review page; without it, whole pages."""
     draft = draft_get_for_user(user=request.user, pk=pk)
     kind = _item_kind(kind)
-    back = reverse("programmes:import_review", args=[draft.pk])
+    back = reverse("planimport:review", args=[draft.pk])
     if not draft.is_open:
         messages.error(request, _("该导入草稿已%(s)s,不能再修改。") % {"s": draft.get_status_display()})
         return redirect(back)
@@ -172,7 +170,7 @@ def import_item_edit(request, pk, kind, item_id=None):
     title = (_("编辑%(label)s") if item_id or kind == "basics" else _("新增%(label)s")) % {"label": label}
     return render(
         request,
-        "programmes/import_item_fields.html" if request.htmx else "programmes/import_item_form.html",
+        "planimport/item_fields.html" if request.htmx else "planimport/item_form.html",
         {
             "form": form,
             "draft": draft,
@@ -200,7 +198,7 @@ def import_item_delete(request, pk, kind, item_id):
         messages.success(
             request, _("已删除%(label)s“%(what)s”。") % {"label": forms.ITEM_LABELS[kind], "what": what}
         )
-    return redirect(reverse("programmes:import_review", args=[draft.pk]) + f"#list-{kind}")
+    return redirect(reverse("planimport:review", args=[draft.pk]) + f"#list-{kind}")
 
 
 @login_required
@@ -212,7 +210,12 @@ def import_confirm(request, pk):
         return redirect(draft.programme or draft)
     accepted = set(request.POST.getlist("accept"))
     try:
-        result = plan_draft_confirm(draft=draft, user=request.user, accepted=accepted)
+        result = plan_draft_confirm(
+            draft=draft,
+            user=request.user,
+            accepted=accepted,
+            create_agencies=request.POST.get("create_agencies") == "1",
+        )
     except CanonicalValidationError as exc:
         messages.error(
             request, _("有 %(n)s 处需要修改,已在对应条目下标出;方案尚未创建。") % {"n": len(exc.errors)}
@@ -242,16 +245,4 @@ def import_discard(request, pk):
     messages.info(request, _("已放弃该导入草稿。"))
     if draft.target_programme_id:
         return redirect(draft.target_programme)
-    return redirect("programmes:import_start")
-
-
-urlpatterns = [
-    path("imports/", import_start, name="import_start"),
-    path("imports/<int:pk>/", import_review, name="import_review"),
-    path("imports/<int:pk>/confirm/", import_confirm, name="import_confirm"),
-    path("imports/<int:pk>/discard/", import_discard, name="import_discard"),
-    path("imports/<int:pk>/<str:kind>/add/", import_item_edit, name="import_item_add"),
-    path("imports/<int:pk>/<str:kind>/<str:item_id>/edit/", import_item_edit, name="import_item_edit"),
-    path("imports/<int:pk>/<str:kind>/<str:item_id>/delete/", import_item_delete, name="import_item_delete"),
-    path("programmes/<slug:slug>/reimport/", programme_reimport, name="programme_reimport"),
-]
+    return redirect("planimport:start")

@@ -17,9 +17,11 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from programmes.imports import attached_data, plan_draft_create
-from programmes.models import Agency, AgencyAlias, City, PlanImportDraft, Programme
-from programmes.plan_import import DecodedDocument
+from planimport.diff import attached_data
+from planimport.models import PlanImportDraft
+from planimport.parsing import DecodedDocument
+from planimport.services import plan_draft_create
+from programmes.models import Agency, AgencyAlias, City, Programme
 from tests.conftest import PERSONAS
 from tests.permissions import assert_matrix, status_for
 
@@ -34,7 +36,7 @@ def text_of(name: str) -> str:
 
 
 def paste(client, text: str, slug: str = "", **extra):
-    return client.post(reverse("programmes:import_start"), {"text": text, "slug": slug, **extra})
+    return client.post(reverse("planimport:start"), {"text": text, "slug": slug, **extra})
 
 
 def draft_from(response) -> PlanImportDraft:
@@ -52,7 +54,7 @@ def item(draft: PlanImportDraft, key: str, **match) -> dict:
 
 
 def edit(client, draft, kind, item_id, data):
-    url = reverse("programmes:import_item_edit", args=[draft.pk, kind, item_id])
+    url = reverse("planimport:item_edit", args=[draft.pk, kind, item_id])
     return client.post(url, data)
 
 
@@ -69,8 +71,11 @@ def task_form(row: dict, **changes) -> dict:
     return data
 
 
-def confirm(client, draft, accept=()):
-    return client.post(reverse("programmes:import_confirm", args=[draft.pk]), {"accept": list(accept)})
+def confirm(client, draft, accept=(), create_agencies=True):
+    data = {"accept": list(accept)}
+    if create_agencies:  # staff ticked "新增这些单位" beside the list of agencies to create
+        data["create_agencies"] = "1"
+    return client.post(reverse("planimport:confirm", args=[draft.pk]), data)
 
 
 # --------------------------------------------------------------------------- create
@@ -115,7 +120,7 @@ def test_uploads_say_how_they_were_read(login):
     client = login("office_wuhan")
     text = text_of("wuhan_2017")
     upload = SimpleUploadedFile("wuhan_2017.txt", text.encode("gbk"), content_type="text/plain")
-    draft = draft_from(client.post(reverse("programmes:import_start"), {"file": upload, "slug": "wuhan-gbk"}))
+    draft = draft_from(client.post(reverse("planimport:start"), {"file": upload, "slug": "wuhan-gbk"}))
     assert draft.encoding == "gb18030" and draft.file_format == "txt"
     assert "编码 GB18030/GBK" in client.get(draft.get_absolute_url()).content.decode()
     assert len(draft.review["tasks"]) == 33
@@ -126,14 +131,12 @@ def test_uploads_say_how_they_were_read(login):
     buf = io.BytesIO()
     document.save(buf)
     upload = SimpleUploadedFile("wuhan_2017.docx", buf.getvalue())
-    docx_draft = draft_from(
-        client.post(reverse("programmes:import_start"), {"file": upload, "slug": "wuhan-docx"})
-    )
+    docx_draft = draft_from(client.post(reverse("planimport:start"), {"file": upload, "slug": "wuhan-docx"}))
     assert docx_draft.file_format == "docx"
     strip = {"slug", "source_file", "_seq"}
 
     def canon(d):
-        from programmes.imports import review_to_canonical
+        from planimport.review import review_to_canonical
 
         return {k: v for k, v in review_to_canonical(d.review).items() if k not in strip}
 
@@ -165,7 +168,7 @@ BAD_UPLOADS = [
 def test_bad_uploads_show_what_was_found_and_store_nothing(login, name, data, message):
     client = login("office_wuhan")
     before = (PlanImportDraft.objects.count(), Programme.objects.count(), Agency.objects.count())
-    response = client.post(reverse("programmes:import_start"), {"file": SimpleUploadedFile(name, data)})
+    response = client.post(reverse("planimport:start"), {"file": SimpleUploadedFile(name, data)})
     assert response.status_code == 200
     html = response.content.decode()
     assert message in html and 'data-field="file"' in html
@@ -202,12 +205,10 @@ def test_edit_delete_add_then_confirm_creates_the_programme_with_those_edits(log
 
     # delete an indicator and a task
     indicator = item(draft, "indicators", name="假冒专利案件结案率")
-    response = client.post(
-        reverse("programmes:import_item_delete", args=[draft.pk, "indicator", indicator["_id"]])
-    )
+    response = client.post(reverse("planimport:item_delete", args=[draft.pk, "indicator", indicator["_id"]]))
     assert response.status_code == 302
     last = item(draft, "tasks", number="12")
-    client.post(reverse("programmes:import_item_delete", args=[draft.pk, "task", last["_id"]]))
+    client.post(reverse("planimport:item_delete", args=[draft.pk, "task", last["_id"]]))
 
     # fix an indicator's target, add a phase, edit the basics
     rate = item(draft, "indicators", name="专利侵权纠纷结案率")
@@ -226,12 +227,12 @@ def test_edit_delete_add_then_confirm_creates_the_programme_with_those_edits(log
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     response = client.post(
-        reverse("programmes:import_item_add", args=[draft.pk, "phase"]),
+        reverse("planimport:item_add", args=[draft.pk, "phase"]),
         {"name": "整改提高阶段", "start": "2019-03", "end": "2019-06", "milestone": ""},
     )
     assert response.status_code == 302
     response = client.post(
-        reverse("programmes:import_item_add", args=[draft.pk, "basics"]),
+        reverse("planimport:item_add", args=[draft.pk, "basics"]),
         {
             "slug": "harbin-2016-reviewed",
             "title": "哈尔滨市推进国家知识产权示范城市工作实施方案(修订)",
@@ -291,7 +292,7 @@ def test_htmx_edits_are_fragments_and_reload_the_page_at_the_item(login):
     client = login("office_harbin")
     draft = draft_from(paste(client, text_of("harbin_2016"), "harbin-htmx"))
     task = draft.review["tasks"][0]
-    url = reverse("programmes:import_item_edit", args=[draft.pk, "task", task["_id"]])
+    url = reverse("planimport:item_edit", args=[draft.pk, "task", task["_id"]])
     fragment = client.get(url, HTTP_HX_REQUEST="true")
     assert fragment.status_code == 200
     assert b"<html" not in fragment.content and b'hx-post="' in fragment.content
@@ -336,7 +337,7 @@ def test_a_plan_without_a_period_asks_for_it(login):
     response = confirm(client, draft)
     assert response.status_code == 400 and not Programme.objects.filter(slug="anshan-review").exists()
     response = client.post(
-        reverse("programmes:import_item_add", args=[draft.pk, "basics"]),
+        reverse("planimport:item_add", args=[draft.pk, "basics"]),
         {
             "slug": "anshan-review",
             "title": draft.review["title"],
@@ -495,7 +496,7 @@ def test_reimport_shows_a_diff_and_applies_only_what_staff_accept(login, wuhan):
     target_before = Indicator.objects.get(programme=wuhan, name="发明专利申请量").target
     task_count = wuhan.tasks.count()
 
-    url = reverse("programmes:programme_reimport", args=[wuhan.slug])
+    url = reverse("planimport:programme_reimport", args=[wuhan.slug])
     assert client.get(url).status_code == 200
     draft = draft_from(client.post(url, {"text": _revised_wuhan()}))
     assert draft.target_programme == wuhan and draft.review["slug"] == wuhan.slug
@@ -625,13 +626,13 @@ def test_import_pages_matrix(wuhan, wuhan_draft):
     task = wuhan_draft.review["tasks"][0]["_id"]
     agency = wuhan_draft.review["agencies"][0]["_id"]
     rows = [
-        ("GET", reverse("programmes:import_start"), OFFICE_ONLY),
-        ("GET", reverse("programmes:import_review", args=[wuhan_draft.pk]), WUHAN_DRAFT),
-        ("GET", reverse("programmes:import_item_add", args=[wuhan_draft.pk, "task"]), WUHAN_DRAFT),
-        ("GET", reverse("programmes:import_item_add", args=[wuhan_draft.pk, "basics"]), WUHAN_DRAFT),
-        ("GET", reverse("programmes:import_item_edit", args=[wuhan_draft.pk, "task", task]), WUHAN_DRAFT),
-        ("GET", reverse("programmes:import_item_edit", args=[wuhan_draft.pk, "agency", agency]), WUHAN_DRAFT),
-        ("GET", reverse("programmes:programme_reimport", args=[wuhan.slug]), WUHAN_WRITE),
+        ("GET", reverse("planimport:start"), OFFICE_ONLY),
+        ("GET", reverse("planimport:review", args=[wuhan_draft.pk]), WUHAN_DRAFT),
+        ("GET", reverse("planimport:item_add", args=[wuhan_draft.pk, "task"]), WUHAN_DRAFT),
+        ("GET", reverse("planimport:item_add", args=[wuhan_draft.pk, "basics"]), WUHAN_DRAFT),
+        ("GET", reverse("planimport:item_edit", args=[wuhan_draft.pk, "task", task]), WUHAN_DRAFT),
+        ("GET", reverse("planimport:item_edit", args=[wuhan_draft.pk, "agency", agency]), WUHAN_DRAFT),
+        ("GET", reverse("planimport:programme_reimport", args=[wuhan.slug]), WUHAN_WRITE),
     ]
     assert_matrix(rows, PERSONAS)
 
@@ -640,10 +641,10 @@ def test_import_pages_matrix(wuhan, wuhan_draft):
 def test_import_writes_by_anyone_but_the_citys_office_change_nothing(wuhan, wuhan_draft):
     task = wuhan_draft.review["tasks"][0]["_id"]
     posts = [
-        reverse("programmes:import_item_delete", args=[wuhan_draft.pk, "task", task]),
-        reverse("programmes:import_discard", args=[wuhan_draft.pk]),
-        reverse("programmes:import_confirm", args=[wuhan_draft.pk]),
-        reverse("programmes:import_item_edit", args=[wuhan_draft.pk, "task", task]),
+        reverse("planimport:item_delete", args=[wuhan_draft.pk, "task", task]),
+        reverse("planimport:discard", args=[wuhan_draft.pk]),
+        reverse("planimport:confirm", args=[wuhan_draft.pk]),
+        reverse("planimport:item_edit", args=[wuhan_draft.pk, "task", task]),
     ]
     review = dict(wuhan_draft.review)
     for url in posts:
@@ -653,7 +654,7 @@ def test_import_writes_by_anyone_but_the_citys_office_change_nothing(wuhan, wuha
     wuhan_draft.refresh_from_db()
     assert wuhan_draft.review == review and wuhan_draft.status == PlanImportDraft.Status.OPEN
     assert not Programme.objects.filter(slug="wuhan-perm").exists()
-    reimport = reverse("programmes:programme_reimport", args=[wuhan.slug])
+    reimport = reverse("planimport:programme_reimport", args=[wuhan.slug])
     for persona in [p for p in PERSONAS if p != "office_wuhan"]:
         assert status_for(persona, "POST", reimport) == WUHAN_WRITE[persona], persona
     assert not PlanImportDraft.objects.filter(target_programme=wuhan).exists()
@@ -666,6 +667,6 @@ def test_import_writes_by_anyone_but_the_citys_office_change_nothing(wuhan, wuha
 @pytest.mark.django_db
 def test_the_list_page_offers_import_to_office_staff_only(login):
     html = login("office_wuhan").get(reverse("programmes:programme_list")).content.decode()
-    assert reverse("programmes:import_start") in html and "导入方案" in html
+    assert reverse("planimport:start") in html and "导入方案" in html
     html = login("reporter_wuhan_kjj").get(reverse("programmes:programme_list")).content.decode()
-    assert reverse("programmes:import_start") not in html
+    assert reverse("planimport:start") not in html

@@ -12,11 +12,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from .canonical import AREAS, COMPARATORS, INDICATOR_KINDS, ROLES
-from .forms import NUMBER_ERRORS, BootstrapMixin
-from .import_selectors import KIND_LABEL, PROGRAMME_KIND_LABEL
-from .models import Agency, City
-from .plan_import import MAX_BYTES
+from programmes.canonical import AREAS, COMPARATORS, INDICATOR_KINDS, ROLES
+from programmes.forms import NUMBER_ERRORS, BootstrapMixin
+from programmes.models import Agency, City
+
+from .parsing import MAX_BYTES
+from .selectors import KIND_LABEL, PROGRAMME_KIND_LABEL
 
 MONTH = RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", _("请按 YYYY-MM 填写年月,例如 2016-02。"))
 DEADLINE = RegexValidator(r"^\d{4}(-(0[1-9]|1[0-2]))?$", _("请按 YYYY 或 YYYY-MM 填写,例如 2020。"))

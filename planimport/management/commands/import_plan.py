@@ -16,20 +16,14 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from planimport.models import PlanImportDraft
+from planimport.parsing import PlanImportError, read_document
+from planimport.parsing.reader import encoding_label
+from planimport.review import errors_by_item, item_label, period_parse, review_to_canonical
+from planimport.selectors import KIND_LABEL, MILESTONE_LABEL, PROGRAMME_KIND_LABEL, target_display
+from planimport.services import draft_validation_errors, plan_draft_confirm, plan_draft_create
 from programmes.canonical import CanonicalValidationError
-from programmes.import_selectors import KIND_LABEL, MILESTONE_LABEL, PROGRAMME_KIND_LABEL, target_display
-from programmes.imports import (
-    draft_validation_errors,
-    errors_by_item,
-    item_label,
-    period_parse,
-    plan_draft_confirm,
-    plan_draft_create,
-    review_to_canonical,
-)
-from programmes.models import City, PlanImportDraft
-from programmes.plan_import import PlanImportError, read_document
-from programmes.plan_import.reader import encoding_label
+from programmes.models import City
 
 FORMAT_LABEL = {"txt": "纯文本", "docx": "Word (.docx)", "pdf": "PDF"}
 BAD_INPUT = 2
@@ -103,7 +97,7 @@ class Command(BaseCommand):
                 errors = draft_validation_errors(draft=draft)
                 if errors:
                     raise CanonicalValidationError(errors, document.filename)
-                result = plan_draft_confirm(draft=draft, user=None)
+                result = plan_draft_confirm(draft=draft, user=None, create_agencies=True)
         except PlanImportError as exc:
             raise _fail(exc.message_zh) from exc
         except CanonicalValidationError as exc:
