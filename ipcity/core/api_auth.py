@@ -5,6 +5,7 @@ on the wrapper; copying it to the Django request lets AxesMiddleware answer with
 lockout message instead of a plain "invalid password".
 """
 
+from drf_spectacular.authentication import BasicScheme
 from rest_framework.authentication import BasicAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
@@ -19,3 +20,10 @@ class LockoutAwareBasicAuthentication(BasicAuthentication):
                 django_request.axes_locked_out = True
                 django_request.axes_credentials = getattr(request, "axes_credentials", None)
             raise
+
+
+class LockoutAwareBasicScheme(BasicScheme):
+    """The OpenAPI schema documents it as plain HTTP Basic."""
+
+    target_class = "ipcity.core.api_auth.LockoutAwareBasicAuthentication"
+    priority = 0
