@@ -73,6 +73,7 @@ COMPARATORS = {">=", ">", "<=", "=", "range"}
 ROLES = {"组长", "副组长", "成员", "办公室"}
 MILESTONES = {None, "midterm", "acceptance"}
 FUNDING_KINDS = {"min_share", "min_yearly_amount"}
+FUNDING_SOURCES = {"central", "provincial", "municipal", "county", "social", "other"}  # FundingSource
 AGGREGATIONS = {"flow", "stock"}
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -295,10 +296,12 @@ def validate_canonical(data: Any) -> list[CanonicalError]:
 
     for i, rule in enumerate(c.array(data, "funding_rules")):
         p = f"$.funding_rules[{i}]"
-        if c.keys(rule, p, FUNDING_RULE_KEYS):
+        if c.keys(rule, p, FUNDING_RULE_KEYS, ("source",)):
             c.text(rule, "name", p)
             c.choice(rule, "kind", p, FUNDING_KINDS)
             c.text(rule, "category", p, nullable=True)
+            if rule.get("source") is not None:
+                c.choice(rule, "source", p, FUNDING_SOURCES)
             threshold = c.number(rule, "threshold", p)
             if rule.get("kind") == "min_share" and threshold is not None and threshold > 100:
                 c.err(f"{p}.threshold", "占比不能超过100%")

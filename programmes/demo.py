@@ -82,7 +82,7 @@ def demo_funding_load() -> None:
             FundingBudget.objects.create(
                 programme=programme,
                 year=year,
-                source="local",
+                source="municipal",
                 amount=Decimal(1200 + 150 * i),
                 note="演示数据",
             )
@@ -99,7 +99,8 @@ def demo_funding_load() -> None:
                 if programme.kind == Programme.Kind.OPERATION_SERVICE:
                     category = ["服务业集聚区建设", "运营服务平台", "知识产权金融"][j]
                 else:
-                    category = ["专利资助", "执法维权", "宣传培训"][j]
+                    # 专利运用补助 is the category Harbin's yearly rule names, so its check has money to judge
+                    category = ["专利运用补助", "执法维权", "宣传培训"][j]
                 FundingExpense.objects.create(
                     programme=programme,
                     date=date(year, 3 + 3 * j, 15),

@@ -303,6 +303,18 @@ class AgencyDuty(models.Model):
         return self.printed_agency
 
 
+class FundingSource(models.TextChoices):
+    """Where money comes from, as plans print it: 中央财政资金 and 地方财政 split by level
+    (省/市/区县), and 社会资本. The former single "local" became "municipal" (docs/decisions.md)."""
+
+    CENTRAL = "central", _("中央财政资金")
+    PROVINCIAL = "provincial", _("省级财政资金")
+    MUNICIPAL = "municipal", _("市级财政资金")
+    COUNTY = "county", _("区县财政资金")
+    SOCIAL = "social", _("社会资本")
+    OTHER = "other", _("其他资金")
+
+
 class FundingRule(models.Model):
     """A rule the plan sets over its special funds, checked against the ledger."""
 
@@ -314,7 +326,21 @@ class FundingRule(models.Model):
     order = models.PositiveSmallIntegerField(_("序号"), default=0)
     name = models.CharField(_("规则名称"), max_length=200)
     kind = models.CharField(_("规则类型"), max_length=30, choices=Kind.choices)
-    category = models.CharField(_("资金类别"), max_length=100, null=True, blank=True)
+    category = models.CharField(
+        _("资金类别"),
+        max_length=100,
+        null=True,
+        blank=True,
+        help_text=_("与资金使用台账的类别一致;留空表示全部支出。“以市场化方式使用”指标记为市场化的支出。"),
+    )
+    source = models.CharField(
+        _("资金来源"),
+        max_length=20,
+        choices=FundingSource.choices,
+        null=True,
+        blank=True,
+        help_text=_("规则只针对某一来源的资金时选择;留空表示不分来源。"),
+    )
     threshold = models.DecimalField(
         _("阈值"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
@@ -337,12 +363,9 @@ class FundingRule(models.Model):
 
 
 class FundingBudget(models.Model):
-    """A year's budget of the special fund from one source (中央财政 / 地方财政 / 其他)."""
+    """A year's budget of the special fund from one source (中央 / 省 / 市 / 区县 / 社会资本 / 其他)."""
 
-    class Source(models.TextChoices):
-        CENTRAL = "central", _("中央财政资金")
-        LOCAL = "local", _("地方财政资金")
-        OTHER = "other", _("其他资金")
+    Source = FundingSource
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="budgets")
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -376,7 +399,10 @@ class FundingExpense(models.Model):
     category = models.CharField(_("资金类别"), max_length=100)
     market_based = models.BooleanField(_("以市场化方式使用"), default=False)
     source = models.CharField(
-        _("资金来源"), max_length=20, choices=FundingBudget.Source.choices, default=FundingBudget.Source.LOCAL
+        _("资金来源"),
+        max_length=20,
+        choices=FundingBudget.Source.choices,
+        default=FundingBudget.Source.MUNICIPAL,
     )
     task = models.ForeignKey(
         "tasks.Task",

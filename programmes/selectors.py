@@ -1,12 +1,12 @@
 """Reads over programmes that are more than one filter()."""
 
 from collections import OrderedDict
-from decimal import Decimal
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Prefetch
 
 from .canonical import number_out, ordered
-from .models import Agency, FundingBudget, FundingExpense, Programme
+from .funding import funding_summary  # noqa: F401  (the one funding read: pages, API, reports)
+from .models import Agency, Programme
 
 
 def programme_to_canonical(*, programme: Programme) -> dict:
@@ -106,6 +106,7 @@ def programme_to_canonical(*, programme: Programme) -> dict:
                 "threshold": number_out(r.threshold),
                 "unit": r.unit,
                 "source_sentence": r.source_sentence,
+                **({"source": r.source} if r.source else {}),
             }
             for r in programme.funding_rules.all()
         ],
@@ -174,67 +175,3 @@ def agency_task_matrix(*, programme: Programme, agency_ids: set[int] | None = No
             }
         )
     return {"tasks": tasks, "rows": rows}
-
-
-# The reserved category of a `min_share` rule that means "expenses used through market
-# mechanisms" (FundingExpense.market_based), as Yichang's plan requires; see docs/decisions.md.
-MARKET_BASED_CATEGORY = "以市场化方式使用"
-
-
-def funding_summary(*, programme: Programme) -> dict:
-    """Budgets by year, spending by year and category, and each funding rule's check."""
-    budgets = list(FundingBudget.objects.filter(programme=programme))
-    expenses = FundingExpense.objects.filter(programme=programme)
-    total_spent = expenses.aggregate(total=Sum("amount"))["total"] or Decimal("0")
-    by_year = {}
-    for row in expenses.values("date__year").annotate(total=Sum("amount")).order_by("date__year"):
-        by_year[row["date__year"]] = row["total"]
-    by_category = list(expenses.values("category").annotate(total=Sum("amount")).order_by("-total"))
-    market_total = expenses.filter(market_based=True).aggregate(total=Sum("amount"))["total"] or Decimal("0")
-    checks = []
-    for rule in programme.funding_rules.all():
-        if rule.kind == "min_share":
-            if rule.category == MARKET_BASED_CATEGORY:
-                part = market_total
-            else:
-                part = expenses.filter(category=rule.category).aggregate(total=Sum("amount"))[
-                    "total"
-                ] or Decimal("0")
-            share = (part / total_spent * 100) if total_spent else None
-            holds = share is not None and share >= rule.threshold
-            checks.append(
-                {
-                    "rule": rule,
-                    "value": share,
-                    "unit": "%",
-                    "holds": holds,
-                    "detail": None if share is None else f"{part} / {total_spent} 万元",
-                }
-            )
-        else:
-            years = range(programme.start_year, programme.end_year + 1)
-            yearly = [(y, by_year.get(y, Decimal("0"))) for y in years]
-            failing = [y for y, amount in yearly if amount < rule.threshold and y in by_year]
-            holds = bool(by_year) and not failing
-            checks.append(
-                {
-                    "rule": rule,
-                    "value": None,
-                    "unit": rule.unit,
-                    "holds": holds,
-                    "yearly": yearly,
-                    "detail": "、".join(f"{y}年" for y in failing) if failing else None,
-                }
-            )
-    budget_by_year: dict[int, Decimal] = {}
-    for b in budgets:
-        budget_by_year[b.year] = budget_by_year.get(b.year, Decimal("0")) + b.amount
-    return {
-        "budgets": budgets,
-        "budget_total": sum((b.amount for b in budgets), Decimal("0")),
-        "budget_by_year": budget_by_year,
-        "spent_total": total_spent,
-        "spent_by_year": by_year,
-        "spent_by_category": by_category,
-        "checks": checks,
-    }

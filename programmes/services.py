@@ -210,6 +210,7 @@ def programme_sync_from_canonical(
                 "name": r["name"],
                 "kind": r["kind"],
                 "category": r.get("category"),
+                "source": r.get("source"),
                 "threshold": Decimal(str(r["threshold"])),
                 "unit": r["unit"],
                 "source_sentence": r.get("source_sentence") or "",

@@ -130,7 +130,7 @@ def programme_funding(request, slug):
     expenses = programme.expenses.select_related("task", "agency")
     context.update(
         summary=funding_summary(programme=programme),
-        rules=programme.funding_rules.all(),
+        budgets=programme.budgets.all(),
         page=Paginator(expenses, PAGE_SIZE).get_page(request.GET.get("page")),
     )
     return render(request, "programmes/programme_funding.html", context)

@@ -26,10 +26,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO
 
-from django.db.models import Max, Q, Sum
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from programmes.funding import FundingSummary, funding_summary
 from programmes.models import Agency, Phase, Programme
 
 FORMULA_CODE_RE = re.compile(r"\b[A-Z][A-Z0-9_]*\b")
@@ -700,121 +701,14 @@ def phases(programme: Programme, as_of: date) -> list[PhaseRow]:
 # --- funding ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FundingRuleCheck:
-    name: str
-    kind_label: str
-    category: str
-    threshold: Decimal
-    unit: str
-    value: Decimal | None  # the actual share (%), for share rules
-    holds: bool | None  # None: no spending recorded yet, so it cannot be judged
-    detail: str
-    source_sentence: str
-
-
-@dataclass(frozen=True)
-class FundingView:
-    budget_by_year: tuple[tuple[int, Decimal], ...]
-    spent_by_year: tuple[tuple[int, Decimal], ...]
-    spent_by_category: tuple[tuple[str, Decimal], ...]
-    budget_total: Decimal
-    spent_total: Decimal
-    checks: tuple[FundingRuleCheck, ...]
-
-    @property
-    def years(self) -> list[dict]:
-        """Per year: budget, spending and the share spent (None where a figure is missing)."""
-        budget, spent = dict(self.budget_by_year), dict(self.spent_by_year)
-        return [
-            {
-                "year": y,
-                "budget": budget.get(y),
-                "spent": spent.get(y),
-                "rate": spent[y] / budget[y] * 100 if budget.get(y) and y in spent else None,
-            }
-            for y in sorted(set(budget) | set(spent))
-        ]
-
-    @property
-    def total_rate(self) -> Decimal | None:
-        return self.spent_total / self.budget_total * 100 if self.budget_total else None
+# The report's funding chapter is `programmes.funding.funding_summary` as of the report's
+# date: the one place funding rules are judged (pages, API and reports agree by construction).
+FundingView = FundingSummary
 
 
 def funding(programme: Programme, as_of: date) -> FundingView:
-    """Budgets, spending up to `as_of` and each funding rule's check over that spending.
-
-    The rules are checked as `programmes.selectors.funding_summary` checks them (a test
-    keeps the two in step); it is re-done here because that selector has no as-of date."""
-    from programmes.models import FundingBudget, FundingExpense
-
-    budgets = FundingBudget.objects.filter(programme=programme, year__lte=as_of.year)
-    budget_by_year: dict[int, Decimal] = {}
-    for b in budgets.order_by("year", "source"):
-        budget_by_year[b.year] = budget_by_year.get(b.year, Decimal("0")) + b.amount
-    expenses = FundingExpense.objects.filter(programme=programme, date__lte=as_of)
-    spent_total = expenses.aggregate(total=Sum("amount"))["total"] or Decimal("0")
-    spent_by_year = {
-        row["date__year"]: row["total"]
-        for row in expenses.values("date__year").annotate(total=Sum("amount")).order_by("date__year")
-    }
-    by_category = sorted(
-        (
-            (row["category"], row["total"])
-            for row in expenses.values("category").annotate(total=Sum("amount"))
-        ),
-        key=lambda kv: (-kv[1], kv[0]),
-    )
-    market_total = expenses.filter(market_based=True).aggregate(total=Sum("amount"))["total"] or Decimal("0")
-    checks = []
-    for rule in programme.funding_rules.order_by("order", "pk"):
-        if rule.kind == "min_share":
-            if rule.category and rule.category.startswith("以市场化方式"):
-                part = market_total
-            else:
-                part = expenses.filter(category=rule.category).aggregate(total=Sum("amount"))[
-                    "total"
-                ] or Decimal("0")
-            share = (part / spent_total * 100) if spent_total else None
-            holds = None if share is None else share >= rule.threshold
-            detail = (
-                _("暂无支出记录")
-                if share is None
-                else _("%(part)s / %(total)s 万元") % {"part": part, "total": spent_total}
-            )
-            checks.append(_rule_check(rule, share, holds, detail))
-        else:
-            failing = [y for y, amount in spent_by_year.items() if amount < rule.threshold]
-            holds = None if not spent_by_year else not failing
-            if holds is None:
-                detail = _("暂无支出记录")
-            elif failing:
-                detail = _("未达标年度:%(years)s") % {"years": "、".join(f"{y}年" for y in failing)}
-            else:
-                detail = "、".join(f"{y}年 {amount}" for y, amount in spent_by_year.items())
-            checks.append(_rule_check(rule, None, holds, detail))
-    return FundingView(
-        budget_by_year=tuple(sorted(budget_by_year.items())),
-        spent_by_year=tuple(sorted(spent_by_year.items())),
-        spent_by_category=tuple(by_category),
-        budget_total=sum(budget_by_year.values(), Decimal("0")),
-        spent_total=spent_total,
-        checks=tuple(checks),
-    )
-
-
-def _rule_check(rule, value, holds, detail) -> FundingRuleCheck:
-    return FundingRuleCheck(
-        name=rule.name,
-        kind_label=rule.get_kind_display(),
-        category=rule.category or "",
-        threshold=rule.threshold,
-        unit=rule.unit,
-        value=value,
-        holds=holds,
-        detail=detail,
-        source_sentence=rule.source_sentence,
-    )
+    """Budgets, spending up to `as_of`, over-budget flags and each funding rule's check."""
+    return funding_summary(programme=programme, as_of=as_of)
 
 
 # --- when the data last changed -----------------------------------------------------------

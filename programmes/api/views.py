@@ -1,16 +1,19 @@
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import viewsets
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.selectors import agency_list_for_user, programme_list_for_user
 from programmes.filters import AgencyFilter, ProgrammeFilter
-from programmes.selectors import programme_to_canonical
+from programmes.selectors import funding_summary, programme_to_canonical
 from tasks.models import TaskAssignment
 
 from .serializers import (
     AgencySerializer,
+    FundingSummarySerializer,
     IndicatorSerializer,
     PhaseSerializer,
     ProgrammeSerializer,
@@ -50,6 +53,29 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def phases(self, request, slug=None):
         return Response(PhaseSerializer(self.get_object().phases.all(), many=True).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("as_of", str, description="YYYY-MM-DD; spending up to this day (default today)")
+        ],
+        responses=FundingSummarySerializer,
+    )
+    @action(detail=True, methods=["get"])
+    def funding(self, request, slug=None):
+        """Budgets, spending, over-budget flags and each funding rule's check, as the page shows them."""
+        raw = request.query_params.get("as_of")
+        as_of = None
+        if raw:
+            try:
+                as_of = parse_date(raw)
+            except ValueError:
+                as_of = None
+            if as_of is None:
+                raise serializers.ValidationError(
+                    {"as_of": [_("请按 YYYY-MM-DD 填写日期,例如 2018-12-31。")]}
+                )
+        summary = funding_summary(programme=self.get_object(), as_of=as_of)
+        return Response(FundingSummarySerializer(summary).data)
 
 
 class AgencyViewSet(viewsets.ReadOnlyModelViewSet):

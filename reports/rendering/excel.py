@@ -318,9 +318,13 @@ def _plan_sheets(wb: Workbook, doc) -> None:
             Column(_("预算(万元)"), 14, NUMBER),
             Column(_("支出(万元)"), 14, NUMBER),
             Column(_("执行率"), 10, PERCENT),
+            Column(_("超出预算"), 10),
         ],
-        [(y["year"], y["budget"], y["spent"], y["rate"]) for y in f.years]
-        + [(_("合计"), f.budget_total, f.spent_total, f.total_rate)],
+        [
+            (y["year"], y["budget"], y["spent"], y["rate"], _("是") if y["over_budget"] else "")
+            for y in f.years
+        ]
+        + [(_("合计"), f.budget_total, f.spent_total, f.total_rate, "")],
     )
     _sheet(
         wb,
@@ -329,6 +333,7 @@ def _plan_sheets(wb: Workbook, doc) -> None:
             Column(_("规则"), 30),
             Column(_("规则类型"), 14),
             Column(_("资金类别"), 20),
+            Column(_("资金来源"), 14),
             Column(_("阈值"), 10, NUMBER),
             Column(_("单位"), 6),
             Column(_("实际占比"), 10, PERCENT),
@@ -340,7 +345,8 @@ def _plan_sheets(wb: Workbook, doc) -> None:
             (
                 c.name,
                 c.kind_label,
-                c.category,
+                c.category or _("全部支出"),
+                c.source_label or _("不分来源"),
                 c.threshold,
                 c.unit,
                 c.value,

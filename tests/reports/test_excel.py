@@ -46,9 +46,10 @@ def test_workbook_has_the_reports_tables_with_frozen_headers(make_report):
     assert first[col["完成率"]].value is None  # no data: empty, not 0
     assert first[col["状态"]].value == "无数据"
     money = wb["资金预算与支出"]
-    assert [c.value for c in money[1]] == ["年度", "预算(万元)", "支出(万元)", "执行率"]
+    assert [c.value for c in money[1]] == ["年度", "预算(万元)", "支出(万元)", "执行率", "超出预算"]
     data = list(money.iter_rows(min_row=2, values_only=True))
     assert data[-1][0] == "合计" and data[-1][2] > 0
+    assert data[0][4] == ("是" if data[0][2] > data[0][1] else None)
     rate_cell = money.cell(row=2, column=4)
     assert rate_cell.number_format == "0.0%" and 0 < rate_cell.value < 5
 
