@@ -19,10 +19,59 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from planimport.parsing import parse_plan, read_document  # noqa: E402
-from planimport.parsing.scoring import BARS, failures, format_table, score_plan  # noqa: E402
+from planimport.parsing.scoring import BARS, Score, failures, format_table, pooled, score_plan  # noqa: E402
 
 SEED_DIR = ROOT / "programmes" / "seed_data"
 SEEDS = ("wuhan-2017", "harbin-2016", "yichang-2020", "anshan-2015", "fuzhou-2022")
+# Plans the rules were not written against, with hand-made keys (tests/planimport/plans/)
+PLANS_DIR = ROOT / "tests" / "planimport" / "plans"
+PARTS = ("tasks", "assignments", "phases", "indicators", "strict")
+
+
+def _part(scores: dict[str, Score], part: str) -> Score:
+    if part == "assignments":
+        lead, support = scores["lead"], scores["support"]
+        return Score(lead.tp + support.tp, lead.predicted + support.predicted, lead.gold + support.gold)
+    return scores[part]
+
+
+def f1_table(title: str, rows: list[tuple[str, dict[str, Score]]]) -> str:
+    """F1 per part and per plan, and pooled over the plans (sums of tp/predicted/gold)."""
+    head = f"{title:<22}" + "".join(f"{p:>13}" for p in PARTS)
+    lines = [head, "-" * len(head)]
+    for name, scores in rows:
+        lines.append(f"{name:<22}" + "".join(f"{_part(scores, p).f1:>13.3f}" for p in PARTS))
+    lines.append("-" * len(head))
+    merged = [{p: _part(s, p) for p in PARTS} for _n, s in rows]
+    lines.append(f"{'pooled F1':<22}" + "".join(f"{pooled(merged, p).f1:>13.3f}" for p in PARTS))
+    lines.append(
+        f"{'pooled tp/pred/gold':<22}"
+        + "".join(
+            f"{pooled(merged, p).tp:>5}/{pooled(merged, p).predicted}/{pooled(merged, p).gold}".rjust(13)
+            for p in PARTS
+        )
+    )
+    return "\n".join(lines)
+
+
+def own_plans() -> list[tuple[str, dict[str, Score]]]:
+    rows = []
+    for key_path in sorted(PLANS_DIR.glob("*/*.key.json")):
+        stem = key_path.name.removesuffix(".key.json")
+        source = next(
+            (
+                key_path.with_name(stem + ext)
+                for ext in (".docx", ".pdf", ".txt")
+                if key_path.with_name(stem + ext).exists()
+            ),
+            None,
+        )
+        if source is None:
+            continue
+        gold = json.loads(key_path.read_text(encoding="utf-8"))
+        plan = parse_plan(read_document(source))
+        rows.append((source.name, score_plan(plan.to_canonical(), gold)))
+    return rows
 
 
 def main() -> int:
@@ -63,6 +112,13 @@ def main() -> int:
             + ", ".join(f"{s} {t * 1000:.0f} ms" for s, t in timings)
             + f"; total {total * 1000:.0f} ms"
         )
+    plans = own_plans()
+    if "--json" not in sys.argv:
+        print()
+        print(f1_table("seeds (F1)", rows))
+        print()
+        print(f1_table("own plans (F1)", plans))
+        print("\n(strict: indicators with name, target, unit, comparator, deadline and kind all right)")
     if problems:
         print("\nBELOW BAR / MISSING:")
         for p in problems:

@@ -612,7 +612,11 @@ def _goal_paragraphs(lines: list[Line], regions: list[Region]):
 
 
 def extract_indicators(
-    lines: list[Line], regions: list[Region], tasks: list[ParsedTask], period_end_year: str | None
+    lines: list[Line],
+    regions: list[Region],
+    tasks: list[ParsedTask],
+    period_end_year: str | None,
+    tables: list | None = None,
 ) -> tuple[list[ParsedIndicator], list[str]]:
     text = "\n".join(ln.text for ln in lines)
     ex = _Extractor(text, period_end_year)
@@ -633,13 +637,15 @@ def extract_indicators(
                 part, offset, origin="task", task_number=task.number, area_ctx=None, context_year=None
             )
             offset += len(part) + 1
-    table_inds = _table_indicators(lines, period_end_year)
+    table_inds, table_warnings = _tables_indicators(lines, tables or [], period_end_year)
+    if not any(t.kind == "indicators" for t in tables or []):
+        table_inds = _table_indicators(lines, period_end_year)
     goal_inds = _dedupe_tasks(table_inds, goal_inds, drop_repeats=False)  # a table row restated in prose
     goal_inds = table_inds + _dedupe_within(goal_inds)
     task_inds = _dedupe_tasks(goal_inds, ex.out)
     indicators = goal_inds + task_inds
     _unique_names(indicators)
-    warnings = []
+    warnings = list(table_warnings)
     if not indicators:
         warnings.append("未读出量化指标(数值+单位的目标),如方案有指标表请手工补充。")
     return indicators, warnings
@@ -730,6 +736,30 @@ _UNIT_CELL_RE = re.compile(rf"^(?:{_UNIT_ALT}|件/万人|件/万人口|项/万�
 _TARGET_CELL_RE = re.compile(
     rf"^(?P<pre>[≥>≤<＞＜]=?|不低于|不少于|超过|达到)?\s*(?P<num>{_NUM})(?:{_RANGE_SEP}(?P<num2>{_NUM}))?\s*(?P<unit>{_UNIT_ALT})?\s*(?P<post>以上|以下|以内|左右)?$"
 )
+
+
+def _tables_indicators(lines: list[Line], tables: list, period_end_year: str | None):
+    """Indicators of the recognised indicator tables, their notes (注:…) read for kinds."""
+    from .table_items import indicators_from_table
+
+    out, warnings = [], []
+    for table in tables:
+        if table.kind != "indicators":
+            continue
+        after = [ln.text for ln in lines if table.end <= ln.start < table.end + 600]
+        notes = "".join(t for t in after if t.startswith("注") or re.match(r"^\d+[.、．]", t))
+        first = next((t for t in after if t.startswith("注")), "")
+        notes = notes if first else ""
+        inds, w = indicators_from_table(
+            table,
+            footnotes=notes,
+            period_end_year=period_end_year,
+            kind_of=lambda name, unit, cmp_, target: _kind(name, name, "", unit, cmp_, target),
+            area_of=lambda name: _area_of(name, None),
+        )
+        out.extend(inds)
+        warnings.extend(w)
+    return out, warnings
 
 
 def _table_indicators(lines: list[Line], period_end_year: str | None) -> list[ParsedIndicator]:

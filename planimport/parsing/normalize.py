@@ -210,7 +210,9 @@ def normalize(raw: str) -> NormalizedText:
         warnings.append(f"已忽略 {n_heads} 行页眉页脚(每页重复的文字)。")
     text = text.replace("\f", "\n")
     text = re.sub(r"[\ufeff\u200b-\u200f\u2060\u00ad]", "", text)
-    text = text.replace("\u3000", " ").replace("\xa0", " ").replace("\t", " ")
+    # a tab separates the cells of a table pasted from a web page or a spreadsheet
+    text = re.sub(r"[ \u3000]*\t[\t \u3000]*", " ｜ ", text)
+    text = text.replace("\u3000", " ").replace("\xa0", " ")
     text = halfwidth_alnum(text)
     text = _unspace_cjk(text)
 
@@ -482,6 +484,8 @@ def _join_broken_lines(lines: list[str]) -> list[str]:
 
 
 def _should_join(cur: str, nxt: str, wrapped: bool, full_width: int) -> bool:
+    if "｜" in cur or "｜" in nxt:  # rows of a table are never glued together
+        return False
     if MARKER_RE.match(nxt):
         return False
     if unbalanced_open(cur) > 0 and unbalanced_open(cur + nxt) < unbalanced_open(cur) and len(cur) >= 8:

@@ -166,7 +166,7 @@ def extract_leading_group(lines: list[Line], text: str) -> list[LeadingGroupMemb
     if heads:
         role = "成员"
         for ln in lines[heads[-1] + 1 :]:
-            t = ln.text.strip()
+            t = re.sub(r"\s*｜\s*", "  ", ln.text).strip()  # a Word table row: cells as spaced text
             if re.match(r"^(抄送|抄报|附件|[一二三四五六七八九十]+、)", t) or re.search(
                 r"\d{4}年\d{1,2}月\d{1,2}日印发", t
             ):

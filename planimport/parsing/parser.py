@@ -19,6 +19,8 @@ from .organisation import (
 )
 from .outline import build_outline, build_regions
 from .phases import extract_phases
+from .table_items import merge_annex, tasks_from_annex
+from .tables import find_tables
 from .tasks import extract_tasks
 
 
@@ -54,10 +56,15 @@ def parse_plan(
     regions = build_regions(norm.lines, blocks)
     md = extract_metadata(norm, regions, city=city)
 
+    tables, stray = find_tables(norm.lines)
     tasks, w = extract_tasks(norm.lines, regions)
     warnings.extend(w)
+    annex = [row for t in tables if t.kind == "tasks" for row in tasks_from_annex(t)]
+    if annex:
+        sections = list(dict.fromkeys(row["section"] for row in annex if row["section"]))
+        tasks = merge_annex(tasks, annex, sections)
     period_end_year = md.period["end"][:4] if md.period and md.period.get("end") else None
-    indicators, w = extract_indicators(norm.lines, regions, tasks, period_end_year)
+    indicators, w = extract_indicators(norm.lines, regions, tasks, period_end_year, tables)
     warnings.extend(w)
     phases, w = extract_phases(norm.lines, regions)
     warnings.extend(w)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .errors import PlanImportError
 from .model import DecodedDocument
+from .tables import render_row
 from .text import int_to_cn
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -311,6 +312,7 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 def _read_docx(data: bytes, name: str) -> DecodedDocument:
     try:
         import docx
+        import docx.table
         from docx.oxml.ns import qn
     except ImportError as exc:  # pragma: no cover
         raise PlanImportError(
@@ -332,20 +334,63 @@ def _read_docx(data: bytes, name: str) -> DecodedDocument:
         if child.tag == qn("w:p"):
             lines.append(numbering.prefix(child) + _paragraph_text(child))
         elif child.tag == qn("w:tbl"):
-            for row in child.iter(qn("w:tr")):
-                cells = []
-                for cell in row.iter(qn("w:tc")):
-                    parts = [_paragraph_text(p) for p in cell.iter(qn("w:p"))]
-                    cell_text = "".join(p.strip() for p in parts)
-                    if cell_text and (not cells or cells[-1] != cell_text):
-                        cells.append(cell_text)
-                if cells:
-                    lines.append("  ".join(cells))
+            lines.extend(_docx_table_lines(docx.table.Table(child, document), qn))
     text = "\n".join(lines)
     doc = DecodedDocument(text=text, filename=name, format="docx", encoding=None, size=len(data))
     if numbering.used:
         doc.warnings.append("Word 自动编号已按编号格式还原为文字(如“一、”“(一)”“1.”),请核对任务编号。")
     return doc
+
+
+def _docx_table_lines(table, qn) -> list[str]:
+    """A Word table row by row, cells separated by ``tables.CELL_SEP``: a merged cell
+    (across columns or down rows) is given once per column it covers, so every row has
+    the header's columns; a cell's paragraphs and line breaks stay apart for the cell
+    renderer (agency lists joined with 、)."""
+    out = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            parts = []
+            for p in cell._tc.iter(qn("w:p")):
+                parts.extend(_paragraph_text(p).split("\n"))
+            cells.append(parts)
+        if any(any(x.strip() for x in c) for c in cells):
+            out.append(render_row(cells))
+    return out
+
+
+def _pdf_tables_text(data: bytes) -> dict[int, str]:
+    """Pages that hold ruled tables, read with pdfplumber: the text around each table
+    and the table row by row (cells separated by ``tables.CELL_SEP``)."""
+    try:
+        import pdfplumber
+    except ImportError:  # pragma: no cover - a dependency (pyproject.toml)
+        return {}
+    out: dict[int, str] = {}
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for i, page in enumerate(pdf.pages):
+                found = [t for t in page.find_tables() if len(t.rows) >= 2]
+                if not found:
+                    continue
+                parts, top = [], 0.0
+                for t in sorted(found, key=lambda t: t.bbox[1]):
+                    x0, y0, x1, y1 = t.bbox
+                    if y0 > top:
+                        parts.append(page.crop((0, top, page.width, y0)).extract_text() or "")
+                    rows = t.extract()
+                    parts.extend(render_row([(c or "").split("\n") for c in row]) for row in rows if any(row))
+                    top = y1
+                if top < page.height:
+                    parts.append(page.crop((0, top, page.width, page.height)).extract_text() or "")
+                out[i] = "\n".join(p for p in parts if p)
+    except Exception:  # a table the library cannot read: the plain text layer stays
+        return {}
+    return out
 
 
 def _paragraph_text(p) -> str:
@@ -526,6 +571,9 @@ def _read_pdf(data: bytes, name: str) -> DecodedDocument:
             texts.append(page.extract_text() or "")
         except Exception:
             texts.append("")
+    for i, text in _pdf_tables_text(data).items():
+        if i < len(texts):
+            texts[i] = text
     chars = sum(len(re.sub(r"\s", "", t)) for t in texts)
     if not pages or chars < max(20, 10 * len(pages)):
         raise PlanImportError(

@@ -157,6 +157,37 @@ def _indicator_score(pred: list[dict], gold: list[dict]) -> Score:
     return Score(tp, len(pred), len(gold))
 
 
+def _strict_key(i: dict) -> tuple:
+    return (
+        norm_text(i.get("name")),
+        _number(i.get("target")),
+        _number(i.get("target_max")) if i.get("comparator") == "range" else None,
+        norm_text(i.get("unit")),
+        i.get("comparator"),
+        str(i.get("deadline") or ""),
+        i.get("kind"),
+    )
+
+
+def strict_indicator_score(pred: list[dict], gold: list[dict]) -> Score:
+    """Indicators with everything right: name (normalised), target, unit, comparator,
+    deadline and kind (a multiset match)."""
+    free = [_strict_key(p) for p in pred]
+    tp = 0
+    for g in gold:
+        key = _strict_key(g)
+        if key in free:
+            free.remove(key)
+            tp += 1
+    return Score(tp, len(pred), len(gold))
+
+
+def pooled(scores: list[dict[str, Score]], metric: str) -> Score:
+    """One Score over several plans (sums of tp, predicted, gold)."""
+    parts = [s[metric] for s in scores]
+    return Score(sum(p.tp for p in parts), sum(p.predicted for p in parts), sum(p.gold for p in parts))
+
+
 def score_plan(predicted: dict, gold: dict) -> dict[str, Score]:
     """Scores of a predicted canonical dict against a gold one, per metric."""
     pt, gt = predicted.get("tasks") or [], gold.get("tasks") or []
@@ -168,6 +199,7 @@ def score_plan(predicted: dict, gold: dict) -> dict[str, Score]:
         "support": _assignment_score(pt, gt, pairs, "support"),
         "phases": Score(len(phase_pairs), len(predicted.get("phases") or []), len(gold.get("phases") or [])),
         "indicators": _indicator_score(predicted.get("indicators") or [], gold.get("indicators") or []),
+        "strict": strict_indicator_score(predicted.get("indicators") or [], gold.get("indicators") or []),
     }
 
 
