@@ -56,7 +56,7 @@ def f1_table(title: str, rows: list[tuple[str, dict[str, Score]]]) -> str:
 
 def own_plans() -> list[tuple[str, dict[str, Score]]]:
     rows = []
-    for key_path in sorted(PLANS_DIR.glob("*/*.key.json")):
+    for key_path in sorted(PLANS_DIR.rglob("*.key.json")):
         stem = key_path.name.removesuffix(".key.json")
         source = next(
             (
