@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .indicators import context_area
+from .indicator_words import context_area
 from .model import MEDIUM, Confidence, Duty, FundingRule, LeadingGroupMember, ParsedGoal, ParsedTask, Span
 from .normalize import Line
 from .outline import Region
