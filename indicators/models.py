@@ -11,17 +11,40 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from programmes.models import Agency, Goal, Programme, partial_date_validator
+from programmes.models import Agency, Archivable, City, Goal, Programme, partial_date_validator
+
+
+class StatisticQuerySet(models.QuerySet):
+    def for_city(self, city):
+        """The catalogue as one city sees it: the national codes and the city's own.
+
+        Every code → statistic resolution (formulas, pickers, uploads, the engine) goes
+        through this, so a code one city defined never resolves for another."""
+        city_id = city.pk if isinstance(city, City) else city
+        return self.filter(Q(city__isnull=True) | Q(city_id=city_id))
 
 
 class Statistic(models.Model):
-    """A statistic agencies report every quarter, with a stable code (PAT_APP, POP …)."""
+    """A statistic agencies report every quarter, with a stable code (PAT_APP, POP …).
+
+    `city` empty: the national catalogue (built-in codes, read-only to offices). Otherwise
+    a statistic a city defined for its own plans: only that city sees, uses and edits it.
+    A city code never shadows a national one; a code is fixed once values exist."""
 
     class Aggregation(models.TextChoices):
         FLOW = "flow", _("流量(按季累加)")
         STOCK = "stock", _("存量(取最新值)")
 
-    code = models.CharField(_("代码"), max_length=40, unique=True)
+    city = models.ForeignKey(
+        City,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="statistics",
+        verbose_name=_("所属城市"),
+        help_text=_("留空为全国统一的统计指标。"),
+    )
+    code = models.CharField(_("代码"), max_length=40)
     name = models.CharField(_("名称"), max_length=200)
     unit = models.CharField(_("单位"), max_length=20)
     aggregation = models.CharField(_("汇总方式"), max_length=10, choices=Aggregation.choices)
@@ -38,6 +61,9 @@ class Statistic(models.Model):
         help_text=_("超过该值的填报会被拒绝,用于发现单位错误(如常住人口按“人”而非“万人”填报)。"),
     )
     is_builtin = models.BooleanField(_("内置"), default=False)
+    history = HistoricalRecords()
+
+    objects = StatisticQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("统计数据项")
@@ -47,10 +73,23 @@ class Statistic(models.Model):
             models.CheckConstraint(
                 condition=Q(code__regex=r"^[A-Z][A-Z0-9_]*$"), name="statistic_code_upper_snake"
             ),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(city__isnull=True), name="statistic_national_code_unique"
+            ),
+            models.UniqueConstraint(fields=["city", "code"], name="statistic_city_code_unique"),
         ]
 
     def __str__(self):
         return f"{self.name}({self.code})"
+
+    def clean(self):
+        # A city code must not shadow a national one (a formula's PAT_APP means one thing).
+        if self.code and self.city_id is not None:
+            clash = Statistic.objects.filter(city__isnull=True, code=self.code).exclude(pk=self.pk)
+            if clash.exists():
+                raise ValidationError(
+                    {"code": _("代码 %(code)s 已是全国统一的统计指标,请换一个代码。") % {"code": self.code}}
+                )
 
 
 class StatisticOwner(models.Model):
@@ -82,7 +121,7 @@ class StatisticOwner(models.Model):
         return f"{self.statistic.code} → {self.agency}"
 
 
-class Indicator(models.Model):
+class Indicator(Archivable):
     """A quantitative target of the plan (目标值 with unit, comparator, deadline)."""
 
     class Kind(models.TextChoices):
@@ -163,7 +202,8 @@ class Indicator(models.Model):
             from .services import indicator_formula_validate
 
             try:
-                self.formula = indicator_formula_validate(formula=self.formula, kind=self.kind)
+                city = self.programme.city_id if self.programme_id else None
+                self.formula = indicator_formula_validate(formula=self.formula, kind=self.kind, city=city)
             except ValidationError as exc:
                 errors["formula"] = exc.message_dict["formula"]
         if errors:
@@ -203,7 +243,7 @@ class StatisticUpload(models.Model):
         COMMAND = "command", _("命令行")
         API = "api", _("API")
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="statistic_uploads")
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="statistic_uploads")
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="statistic_uploads", verbose_name=_("单位")
     )
@@ -251,7 +291,7 @@ class StatisticValue(models.Model):
         API = "api", _("API")
         DEMO = "demo", _("演示数据")
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="statistic_values")
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="statistic_values")
     statistic = models.ForeignKey(
         Statistic, on_delete=models.PROTECT, related_name="values", verbose_name=_("统计数据项")
     )
@@ -448,7 +488,7 @@ class MilestoneCompletion(models.Model):
 
     Never edited: a new record supersedes the previous one; the latest counts."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="milestone_records")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="milestone_records")
     is_done = models.BooleanField(_("已完成"))
     done_on = models.DateField(_("完成日期"), null=True, blank=True)
     evidence = models.FileField(

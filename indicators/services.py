@@ -49,7 +49,7 @@ def statistic_catalogue_load(*, path: Path = CATALOGUE_FILE) -> int:
             "max_value": Decimal(str(row["max_value"])) if row.get("max_value") is not None else None,
             "is_builtin": True,
         }
-        stat = Statistic.objects.filter(code=row["code"]).first()
+        stat = Statistic.objects.filter(code=row["code"], city__isnull=True).first()
         if stat is None:
             Statistic.objects.create(code=row["code"], **values)
         elif any(getattr(stat, k) != v for k, v in values.items()):
@@ -76,7 +76,9 @@ RECOMPUTE_TASK_NAME = "indicators.recompute"
 # --- formulas and range checks --------------------------------------------------------------
 
 
-def statistic_catalogue() -> dict[str, engine.StatMeta]:
+def statistic_catalogue(*, city=None) -> dict[str, engine.StatMeta]:
+    """Code → StatMeta of the catalogue a city's programmes see: the national codes and the
+    city's own (`Statistic.objects.for_city`); None: the national codes only."""
     return {
         s.code: engine.StatMeta(
             code=s.code,
@@ -87,11 +89,11 @@ def statistic_catalogue() -> dict[str, engine.StatMeta]:
             max_value=None if s.max_value is None else float(s.max_value),
             id=s.pk,
         )
-        for s in Statistic.objects.all()
+        for s in Statistic.objects.for_city(city)
     }
 
 
-def indicator_formula_validate(*, formula: str | None, kind: str | None = None) -> str | None:
+def indicator_formula_validate(*, formula: str | None, kind: str | None = None, city=None) -> str | None:
     """The formula, normalised (full-width ×÷() become * / ( )), or ValidationError at
     `formula` whose message names the column and the token. Milestones take no formula."""
     text = (formula or "").strip()
@@ -101,7 +103,8 @@ def indicator_formula_validate(*, formula: str | None, kind: str | None = None) 
         return None
     if not text:
         return None  # allowed: the indicator shows "no data: no formula yet" until one is set
-    catalogue = dict(Statistic.objects.values_list("code", "aggregation"))
+    # A code resolves within the programme's city: national codes and the city's own.
+    catalogue = dict(Statistic.objects.for_city(city).values_list("code", "aggregation"))
     try:
         return formulas.parse(text, statistics=catalogue).text
     except formulas.FormulaError as exc:
@@ -257,7 +260,7 @@ def _pause() -> None:
 def _compute(programme, scope: _Scope, report, today: date | None):
     from .selectors import statistic_rows_frame
 
-    catalogue = statistic_catalogue()
+    catalogue = statistic_catalogue(city=programme.city_id)
     frame = statistic_rows_frame(programme_ids=[programme.pk], codes=scope.codes, catalogue=catalogue)
     data_signature = (len(frame), int(frame["id"].max()) if len(frame) else None)
     report(15, _("已读取 %(n)s 条统计数据") % {"n": len(frame)})

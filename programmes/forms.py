@@ -147,7 +147,9 @@ class IndicatorForm(PlanObjectForm):
 
         try:
             return indicator_formula_validate(
-                formula=self.cleaned_data.get("formula"), kind=self.cleaned_data.get("kind")
+                formula=self.cleaned_data.get("formula"),
+                kind=self.cleaned_data.get("kind"),
+                city=self.programme.city_id,
             )
         except ValidationError as exc:
             raise ValidationError(exc.message_dict["formula"]) from exc

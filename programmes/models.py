@@ -20,6 +20,26 @@ partial_date_validator = RegexValidator(
 )
 
 
+class Archivable(models.Model):
+    """停用 instead of delete: an archived plan object (task, indicator, agency, phase) leaves
+    new reporting rounds but stays, with everything reported against it, in history and
+    reports. Written only by `programmes.deletion.plan_object_archive` / `_restore`."""
+
+    is_archived = models.BooleanField(_("已停用"), default=False)
+    archived_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("停用人"),
+    )
+
+    class Meta:
+        abstract = True
+
+
 class City(models.Model):
     """A city whose government runs one or more programmes. Every record belongs to one."""
 
@@ -35,7 +55,7 @@ class City(models.Model):
         return self.name
 
 
-class Agency(models.Model):
+class Agency(Archivable):
     """A member agency (成员单位) of a city: one unit, however many names the plans print.
 
     `name` is the fullest printed form; other printed forms are `AgencyAlias` rows.
@@ -220,7 +240,7 @@ class Goal(models.Model):
         return self.title
 
 
-class Phase(models.Model):
+class Phase(Archivable):
     """A step of 实施步骤 with its month range; mid-term and acceptance steps are milestones."""
 
     class Milestone(models.TextChoices):
@@ -391,7 +411,7 @@ class FundingBudget(models.Model):
 class FundingExpense(models.Model):
     """One line of the spending ledger (资金使用台账)."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="expenses")
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="expenses")
     date = models.DateField(_("日期"))
     amount = models.DecimalField(
         _("金额(万元)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
@@ -408,7 +428,7 @@ class FundingExpense(models.Model):
         "tasks.Task",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="expenses",
         verbose_name=_("任务"),
     )

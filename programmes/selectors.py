@@ -41,7 +41,9 @@ def programme_to_canonical(*, programme: Programme) -> dict:
     for ind in indicators:
         codes.update(FORMULA_CODE_RE.findall(ind.formula or ""))
     codes.update(o.statistic.code for o in owners)
-    extra_stats = sorted(Statistic.objects.filter(code__in=codes, is_builtin=False), key=lambda s: s.code)
+    extra_stats = sorted(
+        Statistic.objects.filter(city_id=programme.city_id, code__in=codes, is_builtin=False), key=lambda s: s.code
+    )
 
     data = {
         "slug": programme.slug,

@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from accounts.selectors import require_edit_programme
+from accounts.permissions import require
 
 from .canonical import CanonicalError, CanonicalValidationError, validate_canonical
+from .deletion import delete_or_archive, delete_or_refuse
 from .models import (
     Agency,
     AgencyAlias,
@@ -86,20 +87,33 @@ def _upsert(model, *, lookup: dict, values: dict, user=None):
     return obj
 
 
-def _upsert_ordered(model, *, programme: Programme, rows: list[dict], user=None) -> list:
+def _upsert_ordered(
+    model, *, programme: Programme, rows: list[dict], user=None, notes: list | None = None
+) -> list:
     """Rows without a natural key (goals, phases, leading group …) keyed by position."""
     objs = []
     for order, values in enumerate(rows):
         objs.append(_upsert(model, lookup={"programme": programme, "order": order}, values=values, user=user))
-    model.objects.filter(programme=programme, order__gte=len(rows)).delete()
+    _drop(model.objects.filter(programme=programme, order__gte=len(rows)), user=user, notes=notes)
     return objs
+
+
+def _drop(queryset, *, user, notes: list | None) -> None:
+    """Objects a revised plan no longer lists: deleted when nothing was reported against
+    them, else archived (停用) and said in the sync's notes (programmes/deletion.py)."""
+    for obj in queryset:
+        note = delete_or_archive(obj=obj, user=user, reason=_("修订后的方案中已没有该项"))
+        if note and notes is not None:
+            notes.append(note)
 
 
 def _statistic_codes_known(data: dict) -> tuple[set[str], list[CanonicalError]]:
     from indicators.models import Statistic
 
     declared = {s["code"] for s in data.get("statistics") or []}
-    known = set(Statistic.objects.values_list("code", flat=True)) | declared
+    city = City.objects.filter(name=data.get("city")).first()
+    visible = Statistic.objects.for_city(city) if city else Statistic.objects.filter(city__isnull=True)
+    known = set(visible.values_list("code", flat=True)) | declared
     errors = []
     for i, ind in enumerate(data.get("indicators") or []):
         for code in FORMULA_CODE_RE.findall(ind.get("formula") or ""):
@@ -122,7 +136,12 @@ def programme_sync_from_canonical(
     Rows are matched by their natural keys (tasks by number, indicators by name,
     statistics by code, the rest by position) and written only when they differ, so
     loading the same document twice changes nothing, and data reported against a task or
-    an indicator stays attached when the plan is revised.
+    an indicator stays attached when the plan is revised. A task, indicator or phase the
+    document no longer lists is deleted only when nothing was reported against it; else it
+    is archived, and `programme.sync_notes` (a list of sentences) says so.
+
+    Statistics the document declares belong to its city (national codes are left as they
+    are), so one city's code never resolves for another.
     """
     from indicators.models import Indicator, Statistic, StatisticOwner
     from tasks.models import Task, TaskAssignment
@@ -167,6 +186,7 @@ def programme_sync_from_canonical(
     if source_text is not None:
         values["source_text"] = source_text
     programme = _upsert(Programme, lookup={"slug": data["slug"]}, values=values, user=user)
+    notes: list[str] = []
 
     _upsert_ordered(
         Goal,
@@ -181,6 +201,7 @@ def programme_sync_from_canonical(
         Phase,
         programme=programme,
         user=user,
+        notes=notes,
         rows=[
             {"name": p["name"], "start": p["start"], "end": p["end"], "milestone": p.get("milestone")}
             for p in data["phases"]
@@ -219,11 +240,15 @@ def programme_sync_from_canonical(
         ],
     )
 
+    national = set(Statistic.objects.filter(city__isnull=True).values_list("code", flat=True))
     for stat in data.get("statistics") or []:
+        if stat["code"] in national:
+            continue
         _upsert(
             Statistic,
-            lookup={"code": stat["code"]},
+            lookup={"city": city, "code": stat["code"]},
             values={"name": stat["name"], "unit": stat["unit"], "aggregation": stat["aggregation"]},
+            user=user,
         )
 
     keep_names = []
@@ -246,7 +271,7 @@ def programme_sync_from_canonical(
                 "source_sentence": ind.get("source_sentence") or "",
             },
         )
-    Indicator.objects.filter(programme=programme).exclude(name__in=keep_names).delete()
+    _drop(Indicator.objects.filter(programme=programme).exclude(name__in=keep_names), user=user, notes=notes)
 
     tasks_by_number = {}
     for order, row in enumerate(data["tasks"]):
@@ -288,7 +313,11 @@ def programme_sync_from_canonical(
                 values={"role": role, "printed_name": printed, "order": position},
             )
         TaskAssignment.objects.filter(task=task).exclude(agency_id__in=seen_agencies).delete()
-    Task.objects.filter(programme=programme).exclude(number__in=list(tasks_by_number)).delete()
+    _drop(
+        Task.objects.filter(programme=programme).exclude(number__in=list(tasks_by_number)),
+        user=user,
+        notes=notes,
+    )
 
     duties = _upsert_ordered(
         AgencyDuty,
@@ -310,7 +339,7 @@ def programme_sync_from_canonical(
             StatisticOwner,
             lookup={
                 "programme": programme,
-                "statistic": Statistic.objects.get(code=row["statistic"]),
+                "statistic": Statistic.objects.for_city(city).get(code=row["statistic"]),
                 "area": row.get("area", ""),
             },
             values={"agency": agency_for(row["agency"]), "printed_agency": row["agency"]},
@@ -318,6 +347,7 @@ def programme_sync_from_canonical(
         )
         keep_owner_ids.append(owner.pk)
     StatisticOwner.objects.filter(programme=programme).exclude(pk__in=keep_owner_ids).delete()
+    programme.sync_notes = notes
     return programme
 
 
@@ -361,7 +391,7 @@ def seed_programmes_load(*, paths: list[Path], user=None) -> list[Programme]:
 
 def plan_object_save(*, obj: models.Model, programme: Programme, user) -> models.Model:
     """Validate and save one plan object (phase, indicator, budget …), audited with the user."""
-    require_edit_programme(user=user, programme=programme)
+    require(user, "programme.edit", programme)
     if hasattr(obj, "programme_id") and obj.programme_id != programme.pk:
         raise ValidationError(_("对象不属于该方案。"))
     obj.full_clean()
@@ -372,19 +402,17 @@ def plan_object_save(*, obj: models.Model, programme: Programme, user) -> models
 
 
 def plan_object_delete(*, obj: models.Model, programme: Programme, user) -> None:
-    require_edit_programme(user=user, programme=programme)
-    obj._history_user = user
-    with transaction.atomic():
-        obj.delete()
+    """Delete a plan object that holds no reported data; else `PlanObjectInUse` (a
+    ValidationError naming what holds it) and nothing changes (programmes/deletion.py)."""
+    require(user, "programme.edit", programme)
+    if hasattr(obj, "programme_id") and obj.programme_id != programme.pk:
+        raise ValidationError(_("对象不属于该方案。"))
+    delete_or_refuse(obj=obj, user=user)
 
 
 def programme_create(*, city: City, user, values: dict) -> Programme:
     """A new programme of the office's own city, typed in by staff (status draft)."""
-    profile = getattr(user, "profile", None)
-    if not (user.is_superuser or (profile and profile.role == "office" and profile.city_id == city.pk)):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied(_("只有本市领导小组办公室可以新建方案。"))
+    require(user, "programme.create", city, _("只有本市领导小组办公室可以新建方案。"))
     programme = Programme(city=city, **values)
     programme.full_clean()
     programme._history_user = user
@@ -394,7 +422,7 @@ def programme_create(*, city: City, user, values: dict) -> Programme:
 
 
 def programme_update(*, programme: Programme, user, values: dict) -> Programme:
-    require_edit_programme(user=user, programme=programme)
+    require(user, "programme.edit", programme)
     _set_fields(programme, values)
     programme.full_clean()
     programme._history_user = user
@@ -405,15 +433,8 @@ def programme_update(*, programme: Programme, user, values: dict) -> Programme:
 @transaction.atomic
 def agency_save(*, agency: Agency, aliases: list[str], user) -> Agency:
     """Save an agency and make `aliases` exactly its other printed names."""
-    from accounts.selectors import user_profile
-
-    profile = user_profile(user=user)
-    if not (
-        user.is_superuser or (profile and profile.role == "office" and profile.city_id == agency.city_id)
-    ):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied(_("只有本市领导小组办公室可以维护成员单位。"))
+    rule = "agency.edit" if agency.pk else "agency.create"
+    require(user, rule, agency if agency.pk else agency.city, _("只有本市领导小组办公室可以维护成员单位。"))
     agency.full_clean()
     agency._history_user = user
     agency.save()

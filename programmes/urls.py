@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import deletion_views, views
 
 app_name = "programmes"
 
@@ -17,11 +17,18 @@ urlpatterns = [
     path("programmes/<slug:slug>/<str:kind>/<int:pk>/edit/", views.plan_object_edit, name="plan_object_edit"),
     path(
         "programmes/<slug:slug>/<str:kind>/<int:pk>/delete/",
-        views.plan_object_delete_view,
+        deletion_views.plan_object_delete_view,
         name="plan_object_delete",
+    ),
+    path(
+        "programmes/<slug:slug>/<str:kind>/<int:pk>/<str:action>/",
+        deletion_views.plan_object_archive_view,
+        name="plan_object_archive",
     ),
     path("agencies/", views.agency_list, name="agency_list"),
     path("agencies/add/", views.agency_edit, name="agency_add"),
     path("agencies/<int:pk>/", views.agency_detail, name="agency_detail"),
     path("agencies/<int:pk>/edit/", views.agency_edit, name="agency_edit"),
+    path("agencies/<int:pk>/delete/", deletion_views.agency_delete_view, name="agency_delete"),
+    path("agencies/<int:pk>/<str:action>/", deletion_views.agency_archive_view, name="agency_archive"),
 ]

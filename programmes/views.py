@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, ProtectedError, Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,7 +37,7 @@ from .models import (
     Phase,
 )
 from .selectors import agency_task_matrix, funding_summary, tasks_by_section
-from .services import plan_object_delete, plan_object_save, programme_update
+from .services import plan_object_save, programme_update
 
 PAGE_SIZE = 20
 
@@ -226,33 +226,6 @@ def plan_object_edit(request, slug, kind, pk=None):
     title = (_("编辑%(label)s") if instance else _("新增%(label)s")) % {"label": label}
     return render(
         request, "programmes/form.html", {"form": form, "programme": programme, "title": title, "tab": tab}
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def plan_object_delete_view(request, slug, kind, pk):
-    model, _form, tab, label = _plan_object(kind)
-    programme = programme_get_for_user(user=request.user, slug=slug)
-    require_edit_programme(user=request.user, programme=programme)
-    obj = get_object_or_404(model, pk=pk, programme=programme)
-    if request.method == "POST":
-        try:
-            plan_object_delete(obj=obj, programme=programme, user=request.user)
-        except ProtectedError:
-            messages.error(request, _("该%(label)s已有填报数据,不能删除。") % {"label": label})
-        else:
-            messages.success(request, _("已删除%(label)s“%(obj)s”。") % {"label": label, "obj": obj})
-        return redirect(reverse(TAB_URLS[tab], args=[programme.slug]))
-    return render(
-        request,
-        "programmes/confirm_delete.html",
-        {
-            "programme": programme,
-            "obj": obj,
-            "label": label,
-            "cancel_url": reverse(TAB_URLS[tab], args=[programme.slug]),
-        },
     )
 
 

@@ -27,7 +27,7 @@ class Report(models.Model):
         QUARTERLY = "quarterly", _("季度工作报告")
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="reports", verbose_name=_("建设方案")
+        Programme, on_delete=models.PROTECT, related_name="reports", verbose_name=_("建设方案")
     )
     kind = models.CharField(_("报告类型"), max_length=20, choices=Kind.choices)
     as_of = models.DateField(_("数据截止日期"))

@@ -54,7 +54,7 @@ class ReportingRound(models.Model):
         CLOSED = "closed", _("已关闭")
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="reporting_rounds", verbose_name=_("方案")
+        Programme, on_delete=models.PROTECT, related_name="reporting_rounds", verbose_name=_("方案")
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     quarter = models.PositiveSmallIntegerField(_("季度"))
@@ -124,7 +124,7 @@ class Submission(models.Model):
     OPEN_STATES = (State.NOT_STARTED, State.DRAFT, State.RETURNED)
     DONE_STATES = (State.SUBMITTED, State.APPROVED)
 
-    round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="submissions")
+    round = models.ForeignKey(ReportingRound, on_delete=models.PROTECT, related_name="submissions")
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("单位")
     )
@@ -133,7 +133,7 @@ class Submission(models.Model):
         "tasks.Task",
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="submissions",
         verbose_name=_("任务"),
     )

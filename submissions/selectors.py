@@ -123,9 +123,13 @@ def agency_items(*, round: ReportingRound, agency: Agency) -> list[Submission]:
 def due_items(*, programme: Programme) -> dict[int, dict]:
     """What each agency owes every round: agency id → {"statistics": bool, "tasks": [(task, role)]}."""
     owed: dict[int, dict] = defaultdict(lambda: {"statistics": False, "tasks": []})
-    for agency_id in StatisticOwner.objects.filter(programme=programme).values_list("agency_id", flat=True):
+    # archived (停用) tasks and agencies owe nothing in new rounds; their history stays
+    owners = StatisticOwner.objects.filter(programme=programme, agency__is_archived=False)
+    for agency_id in owners.values_list("agency_id", flat=True):
         owed[agency_id]["statistics"] = True
-    assignments = TaskAssignment.objects.filter(task__programme=programme).select_related("task")
+    assignments = TaskAssignment.objects.filter(
+        task__programme=programme, task__is_archived=False, agency__is_archived=False
+    ).select_related("task")
     for assignment in assignments.order_by("task__order", "role"):
         owed[assignment.agency_id]["tasks"].append((assignment.task, assignment.role))
     return owed

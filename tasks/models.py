@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from programmes.models import Agency, Programme
+from programmes.models import Agency, Archivable, Programme
 
 
-class Task(models.Model):
+class Task(Archivable):
     """A numbered task of the plan (`二.3`), with its section, title and full text."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="tasks")
@@ -87,7 +87,7 @@ class EvidenceFile(models.Model):
     Kept with its SHA-256; a new report version lists the files it keeps, so a file once
     stored is never replaced."""
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="evidence_files")
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="evidence_files")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("单位"))
     file = models.FileField(_("文件"), upload_to=evidence_upload_path, max_length=500)
     original_name = models.CharField(_("原文件名"), max_length=255)
@@ -131,7 +131,7 @@ class TaskReport(models.Model):
         COMMAND = "command", _("命令行导入")
         DEMO = "demo", _("演示数据")
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports", verbose_name=_("任务"))
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="reports", verbose_name=_("任务"))
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="task_reports", verbose_name=_("填报单位")
     )

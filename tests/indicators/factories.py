@@ -37,7 +37,7 @@ class StatisticUploadFactory(factory.django.DjangoModelFactory):
 
 def report(programme, code, year, quarter, value, *, area="", agency=None, upload=None, user=None):
     """Report one figure (a first version, or a correction superseding the current one)."""
-    statistic = Statistic.objects.get(code=code)
+    statistic = Statistic.objects.for_city(programme.city_id).get(code=code)
     agency = agency or owner_agency(programme, code)
     with transaction.atomic():
         current = (
@@ -114,7 +114,7 @@ def fill_programme(programme, *, through=None, scale=None):
     codes = sorted(set().union(*(codes_in(i.formula) for i in programme.indicators.all())))
     first_year = programme.baseline_year - 1
     end = through or (programme.end_year, 4)
-    stats = {s.code: s for s in Statistic.objects.filter(code__in=codes)}
+    stats = {s.code: s for s in Statistic.objects.for_city(programme.city_id).filter(code__in=codes)}
     rows = []
     for code in codes:
         stat = stats[code]

@@ -66,7 +66,7 @@ def world(round_q1, kjj, kjj_user):
 
 
 def test_reporting_pages_matrix(world, kjj):
-    agency = f"/programmes/wuhan-2017/rounds/2020Q1/agencies/{kjj.pk}/"
+    agency = f"/programmes/wuhan-2017/rounds/2024Q1/agencies/{kjj.pk}/"
     login = "302"
     R = 200  # readable
     rows = [
@@ -77,10 +77,10 @@ def test_reporting_pages_matrix(world, kjj):
         ("POST", "/programmes/wuhan-2017/statistic-owners/", expect(302, R, 404, 403, 403, 403, 404)),
         ("GET", "/programmes/wuhan-2017/rounds/", expect(302, R, 404, R, R, R, 404)),
         ("POST", "/programmes/wuhan-2017/rounds/", expect(302, R, 404, 403, 403, 403, 404)),
-        ("GET", "/programmes/wuhan-2017/rounds/2020Q1/", expect(302, R, 404, R, R, R, 404)),
+        ("GET", "/programmes/wuhan-2017/rounds/2024Q1/", expect(302, R, 404, R, R, R, 404)),
         ("GET", "/programmes/wuhan-2017/rounds/2099Q1/", expect(302, 404, 404, 404, 404, 404, 404)),
         ("GET", "/programmes/wuhan-2017/reporting-rates/", expect(302, R, 404, R, R, R, 404)),
-        ("POST", "/programmes/wuhan-2017/rounds/2020Q1/sync/", expect(302, 302, 404, 403, 403, 403, 404)),
+        ("POST", "/programmes/wuhan-2017/rounds/2024Q1/sync/", expect(302, 302, 404, 403, 403, 403, 404)),
         ("GET", agency, expect(302, R, 404, R, 404, R, 404)),
         ("GET", agency + "statistics/", expect(302, R, 404, R, 404, R, 404)),
         ("POST", agency + "statistics/", expect(302, 403, 404, R, 404, 403, 404)),
@@ -130,13 +130,13 @@ def test_nothing_changed_for_the_agency_by_the_matrix(world, kjj):
 
 
 def test_round_close_and_reopen_are_office_only(round_q1):
-    url = "/programmes/wuhan-2017/rounds/2020Q1/close/"
+    url = "/programmes/wuhan-2017/rounds/2024Q1/close/"
     rows = [("POST", url, expect(302, 302, 404, 403, 403, 403, 404))]
     assert_matrix(rows, PERSONAS)
     round_q1.refresh_from_db()
     assert round_q1.status == "closed"
     assert_matrix(
-        [("POST", "/programmes/wuhan-2017/rounds/2020Q1/reopen/", expect(302, 302, 404, 403, 403, 403, 404))],
+        [("POST", "/programmes/wuhan-2017/rounds/2024Q1/reopen/", expect(302, 302, 404, 403, 403, 403, 404))],
         PERSONAS,
     )
     round_q1.refresh_from_db()
@@ -146,7 +146,7 @@ def test_round_close_and_reopen_are_office_only(round_q1):
 def test_a_reporter_cannot_reach_another_agencys_marked_copy_or_confirmation(round_q1, kjj):
     client = Client()
     client.force_login(user("reporter_wuhan_kjj"))
-    url = reverse("submissions:statistics_upload", args=["wuhan-2017", "2020Q1", kjj.pk])
+    url = reverse("submissions:statistics_upload", args=["wuhan-2017", "2024Q1", kjj.pk])
     response = client.post(
         url, {"file": SimpleUploadedFile("k.xlsx", fill(filled(round_q1, kjj), cells={"H4": "约3"}))}
     )
@@ -163,7 +163,7 @@ def test_a_reporter_of_another_city_agency_id_is_404(round_q1, harbin):
     from programmes.models import Agency
 
     foreign = Agency.objects.filter(city=harbin.city).first()
-    url = f"/programmes/wuhan-2017/rounds/2020Q1/agencies/{foreign.pk}/"
+    url = f"/programmes/wuhan-2017/rounds/2024Q1/agencies/{foreign.pk}/"
     assert_matrix([("GET", url, expect(302, 404, 404, 404, 404, 404, 404))], PERSONAS)
 
 
@@ -171,9 +171,9 @@ def test_overdue_round_pages_still_render(wuhan, office, kjj):
     from submissions.services import round_open
 
     round_open(
-        programme=wuhan, year=2019, quarter=4, due_date=timezone.localdate() - timedelta(days=5), user=office
+        programme=wuhan, year=2023, quarter=4, due_date=timezone.localdate() - timedelta(days=5), user=office
     )
     client = Client()
     client.force_login(user("reporter_wuhan_kjj"))
-    page = client.get(f"/programmes/wuhan-2017/rounds/2019Q4/agencies/{kjj.pk}/").content.decode()
+    page = client.get(f"/programmes/wuhan-2017/rounds/2023Q4/agencies/{kjj.pk}/").content.decode()
     assert "逾期" in page
