@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from .numerals import cn_number
 from .text import split_outside_brackets
 
 UNITS = sorted(
@@ -62,9 +63,32 @@ UNITS = sorted(
 UNIT_ALT = "|".join(re.escape(u) for u in UNITS)
 NUM = r"\d+(?:\.\d+)?"
 RANGE_SEP = r"\s*(?:—+|－|-|–|~|～|至|到)\s*"
+# Chinese numerals in prose (五十家, 二十个, 十五项): 万/亿 after the numeral belong to the unit
+# (一千万元 = 1000 万元, 六十亿元 = 60 亿元), as the keys write numbers in the printed unit.
+CN_DIGITS = "〇零一二两三四五六七八九十百千"
+CN_NUM = rf"[一二两三四五六七八九十][{CN_DIGITS}]*"  # never 零部件
+_ANY_NUM = rf"{NUM}|{CN_NUM}"
 Q_RE = re.compile(
-    rf"(?P<num>{NUM})(?:{RANGE_SEP}(?P<num2>{NUM}))?\s*(?P<unit>{UNIT_ALT})(?P<post>及以上|以上|以下|以内|左右)?"
+    rf"(?:百分之(?P<pct>{_ANY_NUM})|(?P<num>{_ANY_NUM})(?:{RANGE_SEP}(?P<num2>{_ANY_NUM}))?\s*(?P<unit>{UNIT_ALT}))"
+    r"(?P<post>及以上|以上|以下|以内|左右)?"
 )
+
+
+def q_num(m: re.Match) -> str:
+    """The number of a quantity match (百分之三十 → 三十)."""
+    g = m.groupdict()
+    return g.get("num") or g.get("pct")
+
+
+def q_unit(m: re.Match) -> str | None:
+    g = m.groupdict()
+    return "%" if g.get("pct") else g.get("unit")
+
+
+def q_is_chinese(m: re.Match) -> bool:
+    return not re.match(r"\d", q_num(m))
+
+
 PER_YEAR_RE = re.compile(rf"(?P<num>{NUM})\s*/\s*年")
 
 PREFIXES = [
@@ -90,13 +114,16 @@ LEAD_FILLER = re.compile(
     r"(?:(?:全市|全省|全区|全县|我市|本市|市级|三年内|五年内|两年内|[一二三四五六七八九十]年内|每年|年均|累计|三年|五年)\s*)*"
 )
 TRAIL_VERB = re.compile(
-    r"(?:年均)?(?:保持在|稳定在|达到|达|不低于|不少于|超过|突破|提高到|提高至|提升到|提升至|增至|增加到|为|在|至少|进一步提高|稳步增长|"
-    r"明显提高|显著提高|不断提高|大幅提升|显著提升|年均|每年)$"
+    r"(?:年均|累计)?(?:保持在|稳定在|达到|达|不低于|不少于|超过|突破|提高到|提高至|提升到|提升至|增至|增加到|为|在|至少|进一步提高|稳步增长|"
+    r"明显提高|显著提高|不断提高|大幅提升|显著提升|年均|每年|累计|力争|争取)$"
 )
-LEAD_VERB = re.compile(
-    r"^(?:(?:新培育|培育|扶持|引导|推动|支持|实施|开展|组建|建立|认定|培训|服务|打造|争创|建设|推进|形成|新增|发行|覆盖|促进|"
-    r"完成|建成|创建|引进|评选|举办|设立|资助|奖励|认证|推广|建|办理|受理|处理|查处|申请|力争|即)(?:并|和|及|、)?)+"
+_VERBS = (
+    r"新培育|培育|扶持|引导|推动|支持|实施|开展|组建|建立|认定|培训|服务|打造|争创|建设|推进|形成|新增|发行|覆盖|促进|"
+    r"完成|建成|创建|引进|评选|举办|设立|资助|奖励|认证|推广|建|办理|受理|处理|查处|申请|力争|即"
 )
+LEAD_VERB = re.compile(rf"^(?:(?:{_VERBS})(?:并|和|及|、)?)+")
+# "在洛阳经济技术开发区等产业集聚区建设…": a place before the verb is not part of the name.
+LOCATIVE = re.compile(rf"^在[^，,；;。]{{2,30}}?(?=(?:{_VERBS}))")
 DEADLINE_CLAUSE = re.compile(r"(?:力争|争取|确保|预计)?(?:到|至|截至|截止到?)\d{4}年(?:底|末)?")
 MEASURE_TAIL = re.compile(
     r"(?:按期结案率|结案率|增长率|覆盖率|占比|比例|比重|总量|金额|数量|规模|件数|个数|[额量数率])"
@@ -109,6 +136,7 @@ def strip_name(name: str) -> str:
     while prev != name:
         prev = name
         name = LEAD_FILLER.sub("", name)
+        name = LOCATIVE.sub("", name)
         name = TRAIL_VERB.sub("", name)
         name = name.strip("，,、：:；;。 ")
     return name
@@ -131,11 +159,14 @@ def comparator_of(before: str, post: str | None, is_range: bool) -> tuple[str, b
     elif post in ("以下", "以内"):
         cmp_, explicit = "<=", True
     elif post == "左右":
-        cmp_, explicit = "=", True
+        # "9左右": no upper bound is set, reaching 9 meets it (the keys' and the seeds' reading).
+        cmp_, explicit = ">=", True
     return cmp_, explicit
 
 
 def to_number(s: str) -> float | int:
+    if not re.match(r"\d", s):
+        return cn_number(s)
     v = float(s)
     return int(v) if v.is_integer() else v
 
@@ -169,13 +200,15 @@ def per_capita_unit(name: str, unit: str | None) -> str | None:
     """``件`` -> ``件/万人`` for a per-10k-population measure; other units unchanged."""
     if not unit or "/" in unit or unit in ("%", "‰", "个百分点", "百分点", "倍") or unit.startswith("万"):
         return unit
-    return f"{unit}/万人" if PER_CAPITA_RE.search(re.sub(r"^(?:全市|全省|全区|全县|我市)", "", name)) else unit
+    return (
+        f"{unit}/万人" if PER_CAPITA_RE.search(re.sub(r"^(?:全市|全省|全区|全县|我市)", "", name)) else unit
+    )
 
 
 def kind_of(name: str, sentence: str, before: str, unit: str | None, comparator: str, target) -> str:
     if comparator == "range":
         return "range"
-    if target == 1 and comparator in (">=", ">"):
+    if target == 1 and comparator in (">=", ">") and not (unit or "").startswith(("万", "亿")):
         return "milestone"
     if unit in ("%", "个百分点", "百分点", "‰"):
         if re.search(r"增幅|年均增长|平均增长|复合增长", name + before):
@@ -187,7 +220,7 @@ def kind_of(name: str, sentence: str, before: str, unit: str | None, comparator:
         return "rate"
     if re.search(r"平均每|户均|人均|家均", name + before):
         return "per_unit"
-    lead = LEAD_FILLER.sub("", re.sub(r"\s+", "", before))
+    lead = LOCATIVE.sub("", LEAD_FILLER.sub("", re.sub(r"\s+", "", before)))
     money = unit in ("万元", "亿元", "元", "千元", "万亿元")
     if re.search(r"每年|/年|年度|当年", before + name):
         return "yearly_minimum" if money and "每年" in before + name else "annual_flow"
@@ -195,9 +228,12 @@ def kind_of(name: str, sentence: str, before: str, unit: str | None, comparator:
         return "cumulative"
     if re.search(r"年均", before + name):
         return "yearly_minimum" if money else "annual_flow"
-    if re.search(r"申请量|授权量|登记量|成交额|成交金额|融资额|投保金额|经费投入|工作投入|资金投入", name):
+    if re.search(
+        r"申请量|授权量|登记量|成交额|成交金额|融资额|投保金额|经费投入|工作投入|资金投入|(?:次数|收入|保额)$",
+        name,
+    ):
         return "annual_flow"
-    if re.match(r"(?:培育|扶持|支持|推动|实施|开展|认定|引进|组织|举办|资助)", lead):
+    if re.match(r"(?:培育|扶持|支持|推动|实施|开展|认定|引进|组织|举办|资助|建设|新建|建成|设立)", lead):
         return "cumulative"
     return "level"
 

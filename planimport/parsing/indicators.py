@@ -25,8 +25,9 @@ from .tasks import find_assignment
 from .text import longest_common_substring
 
 
-def _goal_paragraphs(lines: list[Line], regions: list[Region]):
-    """(text, start, area context, year context) for each paragraph of the goal parts."""
+def _goal_paragraphs(lines: list[Line], regions: list[Region], skip: list[tuple[int, int]]):
+    """(text, start, area context, year context) for each paragraph of the goal parts,
+    without the lines of indicator tables and their notes (``skip``: text spans)."""
     for region in (r for r in regions if r.kind == "goals"):
         area = None
         year_ctx = None
@@ -36,6 +37,8 @@ def _goal_paragraphs(lines: list[Line], regions: list[Region]):
             item_level = levels[-1] if len(levels) > 1 else levels[0]
         for k in range(region.start_line, region.end_line):
             ln = lines[k]
+            if any(a <= ln.start < b for a, b in skip):
+                continue
             block = next((b for b in region.blocks if b.line_index == k), None)
             text, start = ln.text, ln.start
             if block is not None:
@@ -59,7 +62,8 @@ def extract_indicators(
 ) -> tuple[list[ParsedIndicator], list[str]]:
     text = "\n".join(ln.text for ln in lines)
     ex = ProseTargets(text, period_end_year)
-    for para, start, area, year in _goal_paragraphs(lines, regions):
+    skip = [(t.start, _table_notes(lines, t)[1]) for t in tables or [] if t.kind == "indicators"]
+    for para, start, area, year in _goal_paragraphs(lines, regions, skip):
         ex.paragraph(para, start, origin="goal", task_number=None, area_ctx=area, context_year=year)
     goal_inds = ex.out
     ex.out = []
@@ -79,14 +83,18 @@ def extract_indicators(
     table_inds, table_warnings = _tables_indicators(lines, tables or [], period_end_year)
     if not any(t.kind == "indicators" for t in tables or []):
         table_inds = _table_indicators(lines, period_end_year)
+    for ind in [*table_inds, *goal_inds, *ex.out]:
+        ind.unit = per_capita_unit(ind.name, ind.unit)
     goal_inds = _dedupe_tasks(table_inds, goal_inds, drop_repeats=False)  # a table row restated in prose
     goal_inds = table_inds + _dedupe_within(goal_inds)
     task_inds = _dedupe_tasks(goal_inds, ex.out)
     indicators = goal_inds + task_inds
     _unique_names(indicators)
-    for ind in indicators:
-        ind.unit = per_capita_unit(ind.name, ind.unit)
     warnings = list(table_warnings)
+    for name, times, source, _span in ex.unresolved:
+        key = _match_key(name)
+        if not any(len(_bigrams(key) & _bigrams(_match_key(i.name))) >= 3 for i in table_inds):
+            warnings.append(f"“{source}”:目标为基期值的 {times} 倍,但方案未写基期值,未列为指标,请手工补充。")
     if not indicators:
         warnings.append("未读出量化指标(数值+单位的目标),如方案有指标表请手工补充。")
     return indicators, warnings
@@ -99,6 +107,17 @@ _CLEAN_FOR_MATCH = re.compile(
 
 def _match_key(s: str) -> str:
     return _CLEAN_FOR_MATCH.sub("", s)
+
+
+def _magnitude(i: ParsedIndicator) -> tuple:
+    """(target, target_max, unit) in the base unit: 一万件 = 10000 件, 1.5万件 = 15000 件."""
+    unit = i.unit or ""
+    scale = 1
+    if unit.startswith("万") and len(unit) > 1 and unit != "万元":
+        unit, scale = unit[1:], 10000
+    elif unit == "亿元":
+        unit, scale = "万元", 10000
+    return tuple(None if v is None else round(v * scale, 6) for v in (i.target, i.target_max)) + (unit,)
 
 
 def _bigrams(s: str) -> set[str]:
@@ -115,13 +134,14 @@ def _dedupe_tasks(
     for ti, t in enumerate(task_inds):
         tk = _match_key(t.source_sentence)
         for gi, g in enumerate(goals):
-            if (t.target, t.target_max, t.comparator) != (g.target, g.target_max, g.comparator):
+            if t.comparator != g.comparator or _magnitude(t)[:2] != _magnitude(g)[:2]:
                 continue
             gk = _match_key(g.source_sentence)
             shared = len(_bigrams(tk) & _bigrams(gk))
             lcs = longest_common_substring(tk, gk)
-            needed = 2 if t.unit == g.unit else 3
-            if t.comparator == "range" and t.unit == g.unit:
+            same_unit = _magnitude(t)[2] == _magnitude(g)[2]
+            needed = 2 if same_unit else 3
+            if t.comparator == "range" and same_unit:
                 needed = 0  # a range repeated with the same bounds is the same target
             if t.name == g.name or shared >= needed:
                 pairs.append((lcs + shared + (10 if t.name == g.name else 0), ti, gi))
@@ -176,6 +196,52 @@ _TARGET_CELL_RE = re.compile(
 )
 
 
+def indicators_from_funding(
+    rules: list, indicators: list[ParsedIndicator], period_end_year: str | None
+) -> list[ParsedIndicator]:
+    """A yearly funding minimum (每年安排…资金不少于2000万元) is also a yearly_minimum
+    indicator, unless the goals already list it."""
+    out = []
+    for rule in rules:
+        if rule.kind != "min_yearly_amount":
+            continue
+        ind = ParsedIndicator(
+            name=rule.name,
+            area=area_of(rule.category, None) if rule.category else "综合",
+            kind="yearly_minimum",
+            comparator=">=",
+            target=rule.threshold,
+            target_max=None,
+            unit=rule.unit,
+            deadline=period_end_year,
+            source_sentence=rule.source_sentence,
+            span=rule.span,
+            origin="goal",
+        )
+        if any(_magnitude(i) == _magnitude(ind) and i.kind == ind.kind for i in indicators):
+            continue
+        ind.confidence.lower(MEDIUM, "取自保障措施中的资金安排,请核对。")
+        out.append(ind)
+    return out
+
+
+def _table_notes(lines: list[Line], table) -> tuple[str, int]:
+    """The notes under a table (注:1.… 2.…) and where they end in the text."""
+    notes, end = "", table.end
+    after = [ln for ln in lines if table.end <= ln.start < table.end + 600]
+    for k, ln in enumerate(after):
+        if ln.text.startswith("注"):
+            notes, end = ln.text, ln.end
+            for nxt in after[k + 1 :]:
+                if not re.match(r"^\d+[.、．]", nxt.text):
+                    break
+                notes, end = notes + nxt.text, nxt.end
+            break
+        if not re.match(r"^\d+[.、．]|^\s*$", ln.text) and k > 0:
+            break
+    return notes, end
+
+
 def _tables_indicators(lines: list[Line], tables: list, period_end_year: str | None):
     """Indicators of the recognised indicator tables, their notes (注:…) read for kinds."""
     from .table_items import indicators_from_table
@@ -184,10 +250,7 @@ def _tables_indicators(lines: list[Line], tables: list, period_end_year: str | N
     for table in tables:
         if table.kind != "indicators":
             continue
-        after = [ln.text for ln in lines if table.end <= ln.start < table.end + 600]
-        notes = "".join(t for t in after if t.startswith("注") or re.match(r"^\d+[.、．]", t))
-        first = next((t for t in after if t.startswith("注")), "")
-        notes = notes if first else ""
+        notes, _end = _table_notes(lines, table)
         inds, w = indicators_from_table(
             table,
             footnotes=notes,
@@ -279,4 +342,4 @@ def _table_row(line, row, header, name_col, unit_col, target_col, deadline) -> P
     )
 
 
-__all__ = ["context_area", "extract_indicators"]
+__all__ = ["context_area", "extract_indicators", "indicators_from_funding"]

@@ -317,16 +317,19 @@ def extract_funding_rules(lines: list[Line]) -> list[FundingRule]:
                 )
             )
         for m in re.finditer(
-            r"每年([^，,；;。]{0,30}?(?:投入|经费|资金|补助))[^，,；;。\d]{0,6}?(?:不少于|不低于|保持在|达到|为)\s*(\d+(?:\.\d+)?)\s*(万元|亿元)(?:以上)?",
+            r"每年([^，,；;。]{0,30}?(?:投入|经费|资金|补助))[^，,；;。\d]{0,6}?"
+            r"(?:(?:不少于|不低于|保持在|达到|为)\s*(?P<a>\d+(?:\.\d+)?)\s*(?P<u>万元|亿元)(?:以上)?"
+            r"|(?P<b>\d+(?:\.\d+)?)\s*(?P<v>万元|亿元)以上)",
             ln.text,
         ):
-            name = re.sub(r"^(?:用于)", "", m.group(1))
+            name = re.sub(r"^(?:用于|统筹安排|安排|统筹|列支|设立)+", "", m.group(1))
+            amount, unit = (m.group("a"), m.group("u")) if m.group("a") else (m.group("b"), m.group("v"))
             category = (
                 None
-                if re.search(r"全市|全区|全县|总|工作投入|财政投入", name)
+                if re.search(r"全市|全区|全县|总|工作投入|财政投入|^(?:知识产权)?专项资金$", name)
                 else re.sub(r"的?(?:经费|资金|投入)$", "", name)
             )
-            key = ("min_yearly_amount", name, m.group(2))
+            key = ("min_yearly_amount", name, amount)
             if key in seen:
                 continue
             seen.add(key)
@@ -335,8 +338,8 @@ def extract_funding_rules(lines: list[Line]) -> list[FundingRule]:
                     name=name,
                     kind="min_yearly_amount",
                     category=category,
-                    threshold=_num(m.group(2)),
-                    unit=m.group(3),
+                    threshold=_num(amount),
+                    unit=unit,
                     source_sentence=m.group(0),
                     span=Span(ln.start + m.start(), ln.start + m.end()),
                 )

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from .errors import PlanImportError
-from .indicators import extract_indicators
+from .indicators import extract_indicators, indicators_from_funding
 from .meta import extract_metadata
 from .model import DecodedDocument, ParsedPlan
 from .normalize import normalize
@@ -85,6 +85,7 @@ def parse_plan(
     members = extract_leading_group(norm.lines, norm.text)
     duties = extract_duties(norm.lines, regions, tasks, md.city)
     funding = extract_funding_rules(norm.lines)
+    indicators = indicators + indicators_from_funding(funding, indicators, period_end_year)
     goals = extract_goals(norm.lines, regions)
     agencies = build_agencies(tasks, members, duties, md.city)
 

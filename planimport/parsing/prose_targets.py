@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from .indicator_words import (
+    CN_DIGITS,
     DEADLINE_CLAUSE,
     LEAD_FILLER,
     LEAD_VERB,
@@ -20,12 +21,16 @@ from .indicator_words import (
     comparator_of,
     complete_heads,
     kind_of,
+    q_is_chinese,
+    q_num,
+    q_unit,
     share_and_split,
     split_subjects,
     strip_name,
     to_number,
 )
 from .model import LOW, MEDIUM, Confidence, ParsedIndicator, Span
+from .multiples import find_multiples
 from .text import split_spans_outside_brackets
 
 
@@ -34,12 +39,15 @@ class ProseTargets:
         self.text = text
         self.period_end_year = period_end_year
         self.out: list[ParsedIndicator] = []
+        # Multiples of a baseline the sentence does not print (翻一番 alone): (name, times,
+        # source, span), resolved against the indicator table or reported.
+        self.unresolved: list[tuple[str, float, str, Span]] = []
 
     # -------------------------------------------------------------- helpers
     def _deadline(self, before_text: str, context_year: str | None) -> str | None:
-        years = re.findall(r"(?:到|至|截至|截止到?|于|在)\s*(\d{4})\s*年", before_text) or re.findall(
-            r"(\d{4})\s*年(?:底|末|前)", before_text
-        )
+        years = re.findall(
+            r"(?:到|至|截至|截止到?|于|在)\s*(\d{4})\s*年(?!的|基期)", before_text
+        ) or re.findall(r"(\d{4})\s*年(?:底|末|前)", before_text)
         if years:
             return years[-1]
         return context_year or self.period_end_year
@@ -126,10 +134,43 @@ class ProseTargets:
 
     def _sentence(self, sentence: str, start: int, **kw) -> None:
         consumed: list[tuple[int, int]] = []
+        self._multiples(sentence, start, consumed, **kw)
         self._respectively(sentence, start, consumed, **kw)
         self._each(sentence, start, consumed, **kw)
         self._single(sentence, start, consumed, **kw)
         self._milestones(sentence, start, consumed, **kw)
+
+    # -------------------------------------------------------------- 翻一番 / 两倍
+    def _multiples(self, sentence, start, consumed, *, origin, task_number, area_ctx, context_year):
+        for mult in find_multiples(sentence, self._clause_bounds):
+            source = sentence[mult.start : mult.end]
+            consumed.extend(mult.consumed)
+            if mult.target is None:
+                span = Span(start + mult.start, start + mult.end)
+                self.unresolved.append((mult.name, mult.times, source, span))
+                continue
+            self._add(
+                name=mult.name,
+                target=mult.target,
+                target_max=None,
+                unit=mult.unit,
+                comparator=">=",
+                explicit=True,
+                sentence=sentence,
+                before=sentence[: mult.start],
+                source=source,
+                span_start=start + mult.start,
+                context_year=context_year,
+                area_ctx=area_ctx,
+                origin=origin,
+                task_number=task_number,
+                clause_before=sentence[mult.start : mult.consumed[0][0]],
+            )
+            ind = self.out[-1]
+            ind.baseline, ind.baseline_year = mult.baseline, mult.baseline_year
+            ind.confidence.lower(
+                MEDIUM, f"目标为基期值 {mult.baseline} 的 {mult.times} 倍,计为 {mult.target},请核对。"
+            )
 
     @staticmethod
     def _with_deadline_clause(sentence: str, c0: int) -> int:
@@ -166,6 +207,11 @@ class ProseTargets:
                 continue
             if i > 0 and (s[i - 1].isdigit() or s[i - 1] in ".·〔[年月"):
                 continue
+            if q_is_chinese(m) and not m.group("pct"):
+                if i > 0 and s[i - 1] in CN_DIGITS + "第之统唯":
+                    continue
+                if to_number(q_num(m)) == 1 and not q_unit(m).startswith(("万", "亿")):
+                    continue  # 一个平台, 一批企业: an article, not a count
             if NOT_TARGET_BEFORE.search(s[max(0, i - 2) : i]) and not s[max(0, i - 3) : i].endswith(
                 ("至少", "不少", "平均每")
             ):
@@ -173,11 +219,11 @@ class ProseTargets:
             after = s[j:]
             if QUALIFIER_AFTER.match(after):
                 continue
-            if m.group("unit") in ("个", "项", "次", "期", "种", "批") and NOT_TARGET_AFTER.match(after):
+            if q_unit(m) in ("个", "项", "次", "期", "种", "批") and NOT_TARGET_AFTER.match(after):
                 continue
-            if m.group("unit") == "亿" and after[:1] in ("元",):
+            if q_unit(m) == "亿" and after[:1] in ("元",):
                 continue
-            if m.group("unit") == "分" and re.match(
+            if q_unit(m) == "分" and re.match(
                 r"^(?:钟|之|别|类|析|局|院|会|中心|公司|行|社|所|队|部|期|批|级)", after
             ):
                 continue
@@ -221,9 +267,9 @@ class ProseTargets:
                 cmp_, explicit = comparator_of(verb, q.group("post") or post, is_range)
                 self._add(
                     name=name,
-                    target=to_number(q.group("num")),
+                    target=to_number(q_num(q)),
                     target_max=to_number(q.group("num2")) if is_range else None,
-                    unit=q.group("unit"),
+                    unit=q_unit(q),
                     comparator=cmp_,
                     explicit=explicit,
                     sentence=sentence,
@@ -255,9 +301,9 @@ class ProseTargets:
             for name in names:
                 self._add(
                     name=name,
-                    target=to_number(q.group("num")),
+                    target=to_number(q_num(q)),
                     target_max=to_number(q.group("num2")) if is_range else None,
-                    unit=q.group("unit"),
+                    unit=q_unit(q),
                     comparator=cmp_,
                     explicit=explicit,
                     sentence=sentence,
@@ -295,7 +341,7 @@ class ProseTargets:
                 # "培育10名…,100名…,1000名…": the verb carries over.
                 before = verb_context
             is_per_year = q.re is PER_YEAR_RE
-            unit = None if is_per_year else q.group("unit")
+            unit = None if is_per_year else q_unit(q)
             post = None if is_per_year else q.group("post")
             is_range = bool(not is_per_year and q.group("num2"))
             cmp_, explicit = comparator_of(before, post, is_range)
@@ -309,6 +355,16 @@ class ProseTargets:
                 # previous clause.
                 p0, _ = self._clause_bounds(sentence, max(0, c0 - 2))
                 name = strip_name(sentence[p0 : c0 - 1])
+                prev = (
+                    self.out[-1]
+                    if self.out and self.out[-1].span.start <= start + p0 < self.out[-1].span.end
+                    else None
+                )
+                measure = re.sub(r"\s", "", pre)
+                if prev is not None and re.search(r"增长|增幅|增速", measure):
+                    # "…金额累计达到六十亿元,年均增长百分之二十": the previous target's
+                    # subject, and this clause's measure.
+                    name = prev.name + measure
                 source_start = p0
             source_start = self._with_deadline_clause(sentence, source_start)
             if is_per_year:
@@ -320,7 +376,7 @@ class ProseTargets:
             for nm in names or [name]:
                 self._add(
                     name=nm,
-                    target=to_number(q.group("num")),
+                    target=to_number(q_num(q)),
                     target_max=to_number(q.group("num2")) if is_range else None,
                     unit=unit,
                     comparator=cmp_,

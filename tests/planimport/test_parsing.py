@@ -332,7 +332,7 @@ def test_wuhan_metadata_and_agency_lists():
         (32000, "件"),
         (12000, "件"),
         (1000, "件"),
-        (30, "件"),
+        (30, "件/万人"),  # 每万人口…拥有量: per 10,000 people
     ]
 
 
@@ -419,7 +419,7 @@ def test_other_city_house_style():
     assert (c["tasks"][2]["lead"], c["tasks"][2]["support"]) == (["市公安局"], ["南通海关", "市市场监管局"])
     got = {(i["target"], i["unit"], i["comparator"]) for i in c["indicators"]}
     assert got == {
-        (12, "件", ">="),
+        (12, "件/万人", ">="),
         (20, "万件", ">="),
         (10, "家", ">="),
         (30, "家", ">="),
@@ -490,7 +490,7 @@ def test_docx_tables_give_indicators_and_leading_group(tmp_path):
     plan = parse_plan(read_document(path))
     got = [(i.name, i.target, i.unit, i.comparator) for i in plan.indicators]
     assert got == [
-        ("每万人口高价值发明专利拥有量", 4.5, "件", ">="),  # the task restates it: listed once
+        ("每万人口高价值发明专利拥有量", 4.5, "件/万人", ">="),  # the task restates it: listed once
         ("知识产权质押融资登记金额", 30, "亿元", ">="),
         ("专利侵权纠纷案件结案率", 95, "%", ">="),
     ]
