@@ -174,6 +174,7 @@ RULES = {
     | is_office_of_city
     | is_evaluator_of_programme,  # Agency (reporter) / Round (others)
     "reporting.workspace": is_reporter,  # no object: the reporter's landing page
+    "review.queue": is_superuser | is_office_staff,  # no object: the 审核待办 page (scoped inside)
     # reports
     "report.generate": is_superuser | is_office_of_city,  # Programme: generate, write chapters
     "report.see_all": is_superuser | is_office_of_city,  # Programme: every report, drafts too

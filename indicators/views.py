@@ -9,12 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.selectors import (
-    can_edit_programme,
-    programme_get_for_user,
-    require_edit_programme,
-    visible_agency_ids,
-)
+from accounts.permissions import can, require
+from accounts.selectors import programme_get_for_user, visible_agency_ids
 from ipcity.core.models import JobRun
 
 from . import progress as rules
@@ -42,7 +38,7 @@ def indicator_detail(request, slug, pk):
         by_code = {f"{v.year}Q{v.quarter}": v.pk for v in values}
         chart["ids"] = [by_code.get(code) for code in chart["categories"]]
         chart["inputs_url"] = reverse("indicators:value_inputs", args=[programme.slug, indicator.pk, 0])
-    can_edit = can_edit_programme(user=request.user, programme=programme)
+    can_edit = can(request.user, "programme.edit", programme)
     context = {
         "programme": programme,
         "tab": "indicators",
@@ -74,7 +70,7 @@ def value_inputs(request, slug, pk, value_pk):
             value=value, agency_ids=visible_agency_ids(user=request.user, programme=programme)
         ),
         "tab": "indicators",
-        "can_edit": can_edit_programme(user=request.user, programme=programme),
+        "can_edit": can(request.user, "programme.edit", programme),
     }
     template = "indicators/_value_inputs.html" if request.htmx else "indicators/value_inputs.html"
     return render(request, template, context)
@@ -85,7 +81,7 @@ def value_inputs(request, slug, pk, value_pk):
 def programme_recompute(request, slug):
     """Office staff ask for a full recompute; htmx gets the progress bar back."""
     programme = programme_get_for_user(user=request.user, slug=slug)
-    require_edit_programme(user=request.user, programme=programme)
+    require(request.user, "programme.edit", programme)
     job = programme_recompute_request(programme=programme, user=request.user)
     if request.htmx:
         return render(request, "core/job_status.html", {"job": job})
@@ -97,7 +93,7 @@ def programme_recompute(request, slug):
 def recompute_status(request, slug, job_id):
     programme = programme_get_for_user(user=request.user, slug=slug)
     job = get_object_or_404(JobRun, pk=job_id, kind=RECOMPUTE_JOB_KIND, object_id=programme.pk)
-    if job.created_by_id != request.user.pk and not request.user.is_superuser:
+    if not can(request.user, "job.view", job):
         raise Http404
     return render(
         request,
@@ -110,7 +106,7 @@ def recompute_status(request, slug, job_id):
 @require_http_methods(["POST"])
 def milestone_record(request, slug, pk):
     programme, indicator = indicator_get_for_user(user=request.user, slug=slug, pk=pk)
-    require_edit_programme(user=request.user, programme=programme)
+    require(request.user, "programme.edit", programme)
     form = MilestoneCompletionForm(request.POST, request.FILES)
     if form.is_valid():
         try:

@@ -4,11 +4,13 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ipcity.core.search import SearchFilter
+
 from .models import Agency, Programme
 
 
 class ProgrammeFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("搜索"))
+    q = SearchFilter(method="search", label=_("搜索"))
     kind = django_filters.ChoiceFilter(choices=Programme.Kind.choices, label=_("类型"))
     city = django_filters.CharFilter(field_name="city__name", label=_("城市"))
 
@@ -23,7 +25,7 @@ class ProgrammeFilter(django_filters.FilterSet):
 
 
 class AgencyFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("搜索"))
+    q = SearchFilter(method="search", label=_("搜索"))
     city = django_filters.CharFilter(field_name="city__name", label=_("城市"))
 
     class Meta:

@@ -11,12 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.selectors import (
-    can_edit_programme,
-    programme_get_for_user,
-    programme_list_for_user,
-    require_edit_programme,
-)
+from accounts.permissions import can, require
+from accounts.selectors import programme_get_for_user, programme_list_for_user
 from ipcity.core.models import JobRun
 
 from .forms import ReportCreateForm, ReportNarrativeForm
@@ -40,7 +36,7 @@ def _context(request, programme, **extra):
     return {
         "programme": programme,
         "tab": "reports",
-        "can_edit": can_edit_programme(user=request.user, programme=programme),
+        "can_edit": can(request.user, "report.generate", programme),
         **extra,
     }
 
@@ -71,7 +67,7 @@ def report_list(request, slug):
 @require_POST
 def report_new(request, slug):
     programme = programme_get_for_user(user=request.user, slug=slug)
-    require_edit_programme(user=request.user, programme=programme)
+    require(request.user, "report.generate", programme)
     form = ReportCreateForm(request.POST, programme=programme)
     if form.is_valid():
         d = form.cleaned_data
@@ -136,7 +132,7 @@ def _latest_job(*, report: Report, user):
 def report_edit(request, slug, pk):
     programme = programme_get_for_user(user=request.user, slug=slug)
     report = report_get_for_user(user=request.user, programme=programme, pk=pk)
-    require_edit_programme(user=request.user, programme=programme)
+    require(request.user, "report.generate", programme)
     form = ReportNarrativeForm(request.POST, instance=Report.objects.get(pk=report.pk))
     if form.is_valid():
         report_update(
@@ -155,7 +151,7 @@ def report_edit(request, slug, pk):
 def report_generate(request, slug, pk):
     programme = programme_get_for_user(user=request.user, slug=slug)
     report = report_get_for_user(user=request.user, programme=programme, pk=pk)
-    require_edit_programme(user=request.user, programme=programme)
+    require(request.user, "report.generate", programme)
     try:
         job = report_generation_enqueue(report=report, user=request.user)
     except ValidationError as exc:

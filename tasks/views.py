@@ -2,7 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
-from accounts.selectors import can_edit_programme, programme_get_for_user
+from accounts.permissions import can
+from accounts.selectors import programme_get_for_user
 
 from .models import Task, TaskAssignment
 
@@ -24,6 +25,6 @@ def task_detail(request, slug, pk):
             "programme": programme,
             "task": task,
             "tab": "tasks",
-            "can_edit": can_edit_programme(user=request.user, programme=programme),
+            "can_edit": can(request.user, "programme.edit", programme),
         },
     )

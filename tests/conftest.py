@@ -3,7 +3,8 @@
 Personas (all with password `demo12345`, created by programmes.demo.demo_users_load):
 office_wuhan, office_harbin (office staff of two cities), reporter_wuhan_kjj (市科技局),
 reporter_wuhan_gsj (市工商局), evaluator (assigned wuhan-2017 and yichang-2020),
-evaluator_harbin (assigned harbin-2016), admin (superuser), and an anonymous client.
+evaluator_harbin (assigned harbin-2016), reporter_yichang_tjj (宜昌市统计局: a reporter of
+another city), admin (superuser), and an anonymous client.
 """
 
 import os
@@ -21,6 +22,7 @@ PERSONAS = [
     "reporter_wuhan_gsj",
     "evaluator",
     "evaluator_harbin",
+    "reporter_yichang_tjj",
 ]
 
 

@@ -25,3 +25,26 @@ def assert_matrix(rows, personas):
             if got != expected[persona]:
                 failures.append(f"{method} {url} as {persona}: expected {expected[persona]}, got {got}")
     assert not failures, "\n".join(failures)
+
+
+# --- every URL pattern of the project, from the resolver --------------------------------------
+
+
+def url_patterns(resolver=None, prefix: str = "", namespace: str = ""):
+    """Every URL pattern reachable from the root URLconf, recursively: (name, route).
+
+    `name` is namespaced (`programmes:programme_detail`); a pattern without a name is
+    reported with its route instead, so it cannot slip past a table keyed by name."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    resolver = resolver or get_resolver()
+    found = []
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = ":".join(n for n in (namespace, entry.namespace or "") if n)
+            found.extend(url_patterns(entry, route, inner))
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or route)
+            found.append((name, route))
+    return found

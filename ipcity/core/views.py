@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from accounts.selectors import user_role
+from accounts.permissions import can
 
 from .models import JobRun
 
@@ -10,10 +10,7 @@ from .models import JobRun
 @login_required
 def home(request):
     """Everyone lands on the programmes they may see; reporters on their workspace when it exists."""
-    from accounts.selectors import user_profile
-
-    profile = user_profile(user=request.user)
-    if profile is not None and profile.role == "reporter" and not request.user.is_superuser:
+    if can(request.user, "reporting.workspace"):
         return redirect("submissions:workspace")
     return redirect("programmes:programme_list")
 
@@ -22,6 +19,6 @@ def home(request):
 def job_status(request, pk: int):
     """Progress of a background run, polled by htmx; only its starter (or a superuser) sees it."""
     job = get_object_or_404(JobRun, pk=pk)
-    if job.created_by_id != request.user.pk and user_role(user=request.user) != "superuser":
+    if not can(request.user, "job.view", job):
         raise Http404
     return render(request, "core/job_status.html", {"job": job})

@@ -4,8 +4,10 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from accounts.permissions import HasRule
 from accounts.selectors import agency_list_for_user, programme_list_for_user
 from programmes.filters import AgencyFilter, ProgrammeFilter
 from programmes.selectors import funding_summary, programme_to_canonical
@@ -22,8 +24,10 @@ from .serializers import (
 
 
 class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
-    """Programmes the user may see (scoped like the pages: others are 404)."""
+    """Programmes the user may see (scoped like the pages: others are 404; each object is
+    checked against "programme.view" too)."""
 
+    permission_classes = [IsAuthenticated, HasRule.of("programme.view")]
     serializer_class = ProgrammeSerializer
     lookup_field = "slug"
     filterset_class = ProgrammeFilter
@@ -33,17 +37,17 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses={200: OpenApiResponse(description="The programme in the canonical JSON shape")})
     @action(detail=True, methods=["get"])
-    def export(self, request, slug=None):
+    def export(self, request, slug=None, format=None):
         return Response(programme_to_canonical(programme=self.get_object()))
 
     @extend_schema(responses=IndicatorSerializer(many=True))
     @action(detail=True, methods=["get"])
-    def indicators(self, request, slug=None):
+    def indicators(self, request, slug=None, format=None):
         return Response(IndicatorSerializer(self.get_object().indicators.all(), many=True).data)
 
     @extend_schema(responses=TaskSerializer(many=True))
     @action(detail=True, methods=["get"])
-    def tasks(self, request, slug=None):
+    def tasks(self, request, slug=None, format=None):
         tasks = self.get_object().tasks.prefetch_related(
             Prefetch("assignments", queryset=TaskAssignment.objects.order_by("role", "order"))
         )
@@ -51,7 +55,7 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses=PhaseSerializer(many=True))
     @action(detail=True, methods=["get"])
-    def phases(self, request, slug=None):
+    def phases(self, request, slug=None, format=None):
         return Response(PhaseSerializer(self.get_object().phases.all(), many=True).data)
 
     @extend_schema(
@@ -61,7 +65,7 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
         responses=FundingSummarySerializer,
     )
     @action(detail=True, methods=["get"])
-    def funding(self, request, slug=None):
+    def funding(self, request, slug=None, format=None):
         """Budgets, spending, over-budget flags and each funding rule's check, as the page shows them."""
         raw = request.query_params.get("as_of")
         as_of = None
@@ -79,6 +83,8 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Agencies the user may see: the scope is the queryset (accounts.selectors)."""
+
     serializer_class = AgencySerializer
     filterset_class = AgencyFilter
 

@@ -23,6 +23,7 @@ def read(office_other=404, gsj=200, evaluator_harbin=404):
         "reporter_wuhan_gsj": gsj,
         "evaluator": 200,
         "evaluator_harbin": evaluator_harbin,
+        "reporter_yichang_tjj": 404,  # a reporter of another city
     }
 
 
@@ -34,6 +35,7 @@ WRITE = {
     "reporter_wuhan_gsj": 403,
     "evaluator": 403,
     "evaluator_harbin": 404,
+    "reporter_yichang_tjj": 404,
 }
 EVERYONE = {p: (LOGIN if p == "anonymous" else 200) for p in PERSONAS}
 
@@ -43,7 +45,7 @@ def test_programme_pages_matrix(wuhan):
     slug = wuhan.slug
     task = wuhan.tasks.get(number="二.3")
     indicator = wuhan.indicators.first()
-    create = {**WRITE, "office_harbin": 200, "evaluator_harbin": 403}
+    create = {**WRITE, "office_harbin": 200, "evaluator_harbin": 403, "reporter_yichang_tjj": 403}
     rows = [
         ("GET", reverse("programmes:programme_list"), EVERYONE),
         ("GET", reverse("programmes:programme_create"), create),
@@ -92,7 +94,11 @@ def test_agency_pages_matrix(wuhan):
             reverse("programmes:agency_edit", args=[kjj.pk]),
             {**WRITE, "reporter_wuhan_gsj": 404, "evaluator_harbin": 404},
         ),
-        ("GET", reverse("programmes:agency_add"), {**WRITE, "office_harbin": 200, "evaluator_harbin": 403}),
+        (
+            "GET",
+            reverse("programmes:agency_add"),
+            {**WRITE, "office_harbin": 200, "evaluator_harbin": 403, "reporter_yichang_tjj": 403},
+        ),
     ]
     assert_matrix(rows, PERSONAS)
 

@@ -64,6 +64,7 @@ def test_download_permission_matrix(wuhan_acceptance, kjj_quarterly):
                     "reporter_wuhan_kjj": 404,
                     "reporter_wuhan_gsj": 404,
                     "evaluator_harbin": 404,
+                    "reporter_yichang_tjj": 404,
                     **ok,
                 },
             )
@@ -79,6 +80,7 @@ def test_download_permission_matrix(wuhan_acceptance, kjj_quarterly):
                 "reporter_wuhan_kjj": 200,
                 "reporter_wuhan_gsj": 404,
                 "evaluator_harbin": 404,
+                "reporter_yichang_tjj": 404,
                 **ok,
             },
         )
@@ -106,6 +108,7 @@ def test_page_permission_matrix(wuhan_acceptance):
                     "reporter_wuhan_gsj": 200,
                     "evaluator": 200,
                     "evaluator_harbin": 404,
+                    "reporter_yichang_tjj": 404,
                 },
             ),
             (
@@ -119,6 +122,7 @@ def test_page_permission_matrix(wuhan_acceptance):
                     "reporter_wuhan_gsj": 404,
                     "evaluator": 200,
                     "evaluator_harbin": 404,
+                    "reporter_yichang_tjj": 404,
                 },
             ),
             (
@@ -132,6 +136,7 @@ def test_page_permission_matrix(wuhan_acceptance):
                     "reporter_wuhan_gsj": 403,
                     "evaluator": 403,
                     "evaluator_harbin": 404,
+                    "reporter_yichang_tjj": 404,
                 },
             ),
             (
@@ -145,6 +150,7 @@ def test_page_permission_matrix(wuhan_acceptance):
                     "reporter_wuhan_gsj": 404,
                     "evaluator": 403,
                     "evaluator_harbin": 404,
+                    "reporter_yichang_tjj": 404,
                 },
             ),
             (
