@@ -13,3 +13,9 @@ class IndicatorsConfig(AppConfig):
         from .services import RECOMPUTE_JOB_KIND, RECOMPUTE_TASK_NAME
 
         job_kind_register(RECOMPUTE_JOB_KIND, RECOMPUTE_TASK_NAME)
+
+        from programmes.services import plan_object_saved
+
+        from .recompute_triggers import on_plan_object_saved
+
+        plan_object_saved.connect(on_plan_object_saved, dispatch_uid="indicators.recompute_on_change")

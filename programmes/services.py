@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from accounts.permissions import require
@@ -389,6 +390,21 @@ def seed_programmes_load(*, paths: list[Path], user=None) -> list[Programme]:
 # --- edits by office staff ---------------------------------------------------------------
 
 
+# Sent inside the save's transaction with the names of the fields that changed (all of them
+# for a new object). Higher rooms react without programmes importing them: the indicators
+# room enqueues a recompute on commit when an indicator's definition changed (issue 10).
+# A receiver may return a JobRun; they are on `obj.follow_up_jobs` for the view to show.
+plan_object_saved = Signal()
+
+
+def _changed_fields(obj: models.Model) -> set[str]:
+    fields = [f for f in obj._meta.concrete_fields if not f.primary_key]
+    before = type(obj).objects.filter(pk=obj.pk).first() if obj.pk else None
+    if before is None:
+        return {f.name for f in fields}
+    return {f.name for f in fields if getattr(before, f.attname) != getattr(obj, f.attname)}
+
+
 def plan_object_save(*, obj: models.Model, programme: Programme, user) -> models.Model:
     """Validate and save one plan object (phase, indicator, budget …), audited with the user."""
     require(user, "programme.edit", programme)
@@ -397,7 +413,10 @@ def plan_object_save(*, obj: models.Model, programme: Programme, user) -> models
     obj.full_clean()
     obj._history_user = user
     with transaction.atomic():
+        changed = _changed_fields(obj)
         obj.save()
+        responses = plan_object_saved.send(sender=type(obj), obj=obj, changed=changed, user=user)
+    obj.follow_up_jobs = [job for _receiver, job in responses if job is not None]
     return obj
 
 

@@ -222,6 +222,10 @@ def plan_object_edit(request, slug, kind, pk=None):
             form.add_error(None, exc)
         else:
             messages.success(request, _("%(label)s已保存。") % {"label": label})
+            jobs = getattr(obj, "follow_up_jobs", None)
+            if jobs:  # a changed indicator definition: show its recompute running, then the new status
+                messages.info(request, _("指标设定已修改,正在重新计算。"))
+                return redirect("indicators:recompute_status", slug=programme.slug, job_id=jobs[0].pk)
             return redirect(reverse(TAB_URLS[tab], args=[programme.slug]))
     title = (_("编辑%(label)s") if instance else _("新增%(label)s")) % {"label": label}
     return render(

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Profile
 from accounts.selectors import require_edit_programme, user_profile
 from indicators.models import Statistic, StatisticOwner, StatisticUpload, StatisticValue
+from indicators.recompute_triggers import on_statistic_definition_changed
 from programmes.models import Agency, Programme
 from tasks.models import Task, TaskAssignment, TaskReport
 from tasks.services import task_report_save
@@ -75,7 +76,15 @@ def statistic_save(*, statistic: Statistic, user) -> Statistic:
     statistic.code = (statistic.code or "").strip().upper()
     statistic.is_builtin = False
     statistic.full_clean()
+    before = (
+        Statistic.objects.filter(pk=statistic.pk).values("aggregation", "unit").first()
+        if statistic.pk
+        else None
+    )
     statistic.save()
+    if before:  # a changed definition recomputes the indicators using the code (issue 10)
+        changed = {name for name, value in before.items() if getattr(statistic, name) != value}
+        on_statistic_definition_changed(statistic=statistic, changed=changed, user=user)
     return statistic
 
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .columns import column_role
 from .text import halfwidth_alnum, is_cjk, unbalanced_open
 
 # Taiwan vocabulary to mainland vocabulary, applied only to text that was converted
@@ -466,10 +467,11 @@ def _join_broken_lines(lines: list[str]) -> list[str]:
         lengths = sorted(len(ln) for ln in lines)
         full_width = lengths[int(0.9 * (len(lengths) - 1))]
 
+    cells = _one_cell_per_line_rows(lines)
     out: list[str] = []
     cur = lines[0]
-    for nxt in lines[1:]:
-        if _should_join(cur, nxt, wrapped, full_width):
+    for k, nxt in enumerate(lines[1:], start=1):
+        if k not in cells and k - 1 not in cells and _should_join(cur, nxt, wrapped, full_width):
             sep = (
                 " "
                 if (cur[-1].isascii() and cur[-1].isalnum() and nxt[0].isascii() and nxt[0].isalnum())
@@ -480,6 +482,25 @@ def _join_broken_lines(lines: list[str]) -> list[str]:
             out.append(cur)
             cur = nxt
     out.append(cur)
+    return out
+
+
+def _one_cell_per_line_rows(lines: list[str]) -> set[int]:
+    """Indexes of the lines of a table pasted one cell per line (three or more short
+    column headings in a row, then short lines): each is a cell, never a wrapped line."""
+    out: set[int] = set()
+    k = 0
+    while k < len(lines):
+        j = k
+        while j < len(lines) and len(lines[j]) <= 12 and column_role(lines[j]):
+            j += 1
+        if j - k < 3:
+            k += 1
+            continue
+        while j < len(lines) and len(lines[j]) <= 60 and not lines[j].endswith("。"):
+            j += 1
+        out.update(range(k, j))
+        k = j
     return out
 
 

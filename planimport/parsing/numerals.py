@@ -79,6 +79,13 @@ def parse_target(cell: str) -> Target | None:
     text = re.sub(r"\s", "", cell or "").replace("％", "%")
     if not text:
         return None
+    bracketed = re.fullmatch(r"[〔［\[](.+)[〕］\]]", text)
+    if bracketed:
+        # 〔200〕: a cumulative target over the plan's period (规划 tables' notation)
+        t = parse_target(bracketed.group(1))
+        if t is not None:
+            t.cumulative = True
+        return t
     m = re.fullmatch(
         r"(?P<pre>累计|年均|力争|超过|不少于|不低于|达到)?百分之(?P<cn>[零一二两三四五六七八九十百]+)(?P<post>以上|以下|以内|左右)?",
         text,

@@ -63,6 +63,8 @@ def parse_plan(
     if annex:
         sections = list(dict.fromkeys(row["section"] for row in annex if row["section"]))
         tasks = merge_annex(tasks, annex, sections)
+    if tasks and not any(t.lead or t.support for t in tasks):  # neither in the body nor in an annex
+        warnings.append("方案未给任务列出责任单位(牵头/配合单位),导入后请为任务指定责任单位。")
     period_end_year = md.period["end"][:4] if md.period and md.period.get("end") else None
     indicators, w = extract_indicators(norm.lines, regions, tasks, period_end_year, tables)
     warnings.extend(w)

@@ -134,9 +134,10 @@ def _phases_in_region(lines: list[Line], region: Region) -> list[ParsedPhase]:
         step_level = min(b.level for b in steps)
         steps = [b for b in steps if b.level == step_level]
     if not steps:
-        # No numbered steps: every line that starts with a date is a phase.
+        # No numbered steps: phases named in a sentence ("2021年至2023年为重点突破阶段"),
+        # else every line that starts with a date is a phase.
         for k in range(region.start_line, region.end_line):
-            out.extend(_dated_line_phases(lines[k], None, out))
+            out.extend(_sentence_phases(lines[k]) or _dated_line_phases(lines[k], None, out))
         return out
     for idx, step in enumerate(steps):
         end_line = steps[idx + 1].line_index if idx + 1 < len(steps) else region.end_line
@@ -166,6 +167,23 @@ def _phases_in_region(lines: list[Line], region: Region) -> list[ParsedPhase]:
                 ParsedPhase(name, None, None, milestone_of(name), Span(line.start, line.end), conf)
             )
         out.extend(produced)
+    return out
+
+
+_NAMED_PHASE_RE = re.compile(r"(?P<when>[^。；;，,]{4,30}?)(?:为|是)(?P<name>[\u4e00-\u9fff]{2,12}阶段)")
+
+
+def _sentence_phases(line: Line) -> list[ParsedPhase]:
+    """Phases given by years or months inside a sentence: "2021年至2023年为重点突破阶段，…；
+    2024年至2025年为全面提升阶段"."""
+    out = []
+    for m in _NAMED_PHASE_RE.finditer(line.text):
+        rng = find_month_range(m.group("when"))
+        if not rng or len(m.group("when")) - rng[3] > 2:
+            continue  # the date must be what the phase "is"
+        name = m.group("name")
+        span = Span(line.start + m.start(), line.start + m.end())
+        out.append(ParsedPhase(name, rng[0], rng[1], milestone_of(name), span))
     return out
 
 

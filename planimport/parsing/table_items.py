@@ -6,14 +6,15 @@ from __future__ import annotations
 import difflib
 import re
 
+from .indicator_words import UNITS
 from .model import MEDIUM, Confidence, ParsedIndicator, ParsedTask, Span
 from .numerals import parse_target
 from .tables import Cell, Table, cell_value
+from .tasks import split_responsible
 from .text import cn_to_int, split_outside_brackets
 
 AREAS = ("创造", "运用", "保护", "管理", "服务")
 _MARKS = "△▲*＊※#☆★"
-_LEAD_MARK_RE = re.compile(r"[（(]牵头[）)]")
 
 
 def _footnote_hints(footnotes: str, table: Table) -> tuple[dict[str, str], dict[int, str], dict[str, str]]:
@@ -70,6 +71,7 @@ def indicators_from_table(
     for r, row in enumerate(table.rows):
         raw_name = row[c_name].text
         name = re.sub(rf"[{_MARKS}]", "", raw_name).strip()
+        name, name_unit = _unit_in_name(name)
         target_cell = row[c_target]
         t = parse_target(target_cell.text)
         if not name or t is None:
@@ -79,7 +81,7 @@ def indicators_from_table(
             continue
         conf = Confidence()
         unit = cell_value(row[c_unit]) if c_unit is not None else None
-        unit = (t.unit_prefix + (unit or t.unit or "")) or None
+        unit = (t.unit_prefix + (unit or name_unit or t.unit or "")) or None
         baseline = _number(cell_value(row[c_base])) if c_base is not None else None
         target, target_max = t.target, t.target_max
         if t.doubled:
@@ -99,8 +101,9 @@ def indicators_from_table(
         kind = "cumulative" if t.cumulative else hint or kind_of(name, unit, t.comparator, target)
         if kind == "level" and t.comparator == "range":
             kind = "range"
-        area = cell_value(row[c_cat]) if c_cat is not None else None
-        area = area if area in AREAS else area_of(name)
+        category = cell_value(row[c_cat]) if c_cat is not None else None
+        found = [a for a in AREAS if a in (category or "")]
+        area = found[0] if len(found) == 1 else area_of(name)
         cells = [row[i].text for i in (c_name, c_unit, c_base, c_target, c_attr) if i is not None]
         source = " ".join(re.sub(r"\s+", "", c) for c in cells)
         ind = ParsedIndicator(
@@ -125,10 +128,21 @@ def indicators_from_table(
     return out, warnings
 
 
+_UNIT_IN_NAME_RE = re.compile(rf"[（(]({'|'.join(re.escape(u) for u in UNITS)}|%|％)[）)]$")
+
+
+def _unit_in_name(name: str) -> tuple[str, str | None]:
+    """ "有效注册商标量（万件）" -> ("有效注册商标量", "万件"): a table without a unit column."""
+    m = _UNIT_IN_NAME_RE.search(name)
+    if not m:
+        return name, None
+    return name[: m.start()].strip(), m.group(1).replace("％", "%")
+
+
 def _number(s: str | None):
     if s is None:
         return None
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)", s.replace(",", ""))
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)[万亿]?", s.replace(",", ""))  # 1.2万: as printed
     if not m:
         return None
     v = float(m.group(1))
@@ -173,15 +187,9 @@ def tasks_from_annex(table: Table) -> list[dict]:
         lead = _agencies(row[c_lead]) if c_lead is not None else []
         support = _agencies(row[c_sup]) if c_sup is not None else []
         if c_resp is not None:
-            names = _agencies(row[c_resp])
-            marked = [n for n in names if _LEAD_MARK_RE.search(n)]
-            names = [_LEAD_MARK_RE.sub("", n) for n in names]
-            if marked:
-                first = [_LEAD_MARK_RE.sub("", n) for n in marked]
-            else:
-                first = names[:1]
+            first, rest = split_responsible(_agencies(row[c_resp]))
             lead = lead or first
-            support = support or [n for n in names if n not in lead]
+            support = support or [n for n in first + rest if n not in lead]
         rows.append(
             {
                 "number": row[c_num].text if c_num is not None else str(r + 1),

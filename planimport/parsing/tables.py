@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .columns import COLUMN_WORDS, column_role  # noqa: F401  (re-exported)
 from .normalize import Line
 
 CELL_SEP = "｜"
@@ -24,31 +25,6 @@ _AGENCY_END_RE = re.compile(
 )
 _SECTION_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
 _EMPTY_CELLS = {"", "—", "-", "–", "/", "无", "——"}
-
-# column roles by the words of their headings
-COLUMN_WORDS: list[tuple[str, re.Pattern]] = [
-    ("number", re.compile(r"^(序号|序|编号|No\.?)$")),
-    ("category", re.compile(r"^(类别|领域|分类|类型|一级指标)$")),
-    ("lead", re.compile(r"牵头(单位|部门)|主责单位")),
-    ("responsible", re.compile(r"^(责任单位|责任部门|责任主体|承担单位)")),
-    ("support", re.compile(r"(配合|协办|参与|协助)(单位|部门)")),
-    ("deadline", re.compile(r"完成(时限|时间|期限)|时间(节点|安排|要求)|^时限$|进度安排")),
-    ("unit", re.compile(r"^(计量)?单位$")),
-    ("baseline", re.compile(r"基期|基准|基数|现状|现值|基础值")),
-    ("target", re.compile(r"目标|预期值")),
-    ("attribute", re.compile(r"属性")),
-    ("indicator", re.compile(r"指标(名称)?$|^名称$|^指标")),
-    ("task", re.compile(r"任务|工作内容|具体措施|工作措施|事项|举措")),
-    ("note", re.compile(r"^备注$|^说明$")),
-]
-
-
-def column_role(heading: str) -> str | None:
-    h = re.sub(r"\s", "", heading)
-    for role, pattern in COLUMN_WORDS:
-        if pattern.search(h):
-            return role
-    return None
 
 
 @dataclass
@@ -109,8 +85,28 @@ def _cells_of(line: Line) -> list[Cell]:
     return out
 
 
+_YEAR_HEAD_RE = re.compile(r"^(20\d\d)\s*年?(?:底|末)?(?:值)?$")
+
+
+def _year_columns(cells: list[str], roles: list[str | None]) -> None:
+    """Columns headed by a year only (2020年 | 2025年): the latest is the target, the
+    earlier ones the baseline, when the header names no target (or baseline) itself."""
+    years = [
+        (int(m.group(1)), i) for i, c in enumerate(cells) if (m := _YEAR_HEAD_RE.match(re.sub(r"\s", "", c)))
+    ]
+    if not years or roles[years[0][1]] is not None or "indicator" not in roles:
+        return
+    years.sort()
+    if "target" not in roles:
+        roles[years[-1][1]] = "target"
+        years = years[:-1]
+    if years and "baseline" not in roles:
+        roles[years[0][1]] = "baseline"
+
+
 def _header_roles(cells: list[str]) -> tuple[str | None, list[str | None]]:
     roles = [column_role(c) for c in cells]
+    _year_columns(cells, roles)
     known = {r for r in roles if r}
     if {"indicator", "target"} <= known or ({"indicator"} <= known and known & {"unit", "baseline"}):
         return "indicators", roles
@@ -223,6 +219,11 @@ def _one_cell_per_line(lines: list[Line], k: int) -> tuple[Table, int] | None:
     while j < len(lines) and len(lines[j].text) <= 12 and column_role(lines[j].text):
         heads.append(lines[j])
         j += 1
+    # a short title above the headings ("重点任务分工") reads as a heading: the one whose
+    # role comes again below it is the title
+    while len(heads) > 3 and column_role(heads[0].text) in [column_role(h.text) for h in heads[1:]]:
+        heads.pop(0)
+        k += 1
     if len(heads) < 3:
         return None
     kind, roles = _header_roles([h.text for h in heads])
@@ -233,12 +234,23 @@ def _one_cell_per_line(lines: list[Line], k: int) -> tuple[Table, int] | None:
     )
     n = len(heads)
     numbered = roles[0] == "number"
+    section = None
     while j < len(lines):
         if numbered:
+            if _SECTION_RE.match(lines[j].text) and j + 1 < len(lines) and _is_number(lines[j + 1].text):
+                section = _SECTION_RE.sub("", lines[j].text).strip()  # a row spanning the table
+                table.end = lines[j].end
+                j += 1
+                continue
             if not _is_number(lines[j].text):
                 break
             end = j + 1
-            while end < len(lines) and end - j < n and not _is_number(lines[end].text):
+            while (
+                end < len(lines)
+                and end - j < n
+                and not _is_number(lines[end].text)
+                and not (_SECTION_RE.match(lines[end].text) and end - j >= n - 1)
+            ):
                 end += 1
             chunk = lines[j:end]
         else:
@@ -246,16 +258,30 @@ def _one_cell_per_line(lines: list[Line], k: int) -> tuple[Table, int] | None:
             if len(chunk) < n or any(re.search(r"[。]$", c.text) for c in chunk):
                 break
         cells = [Cell(c.text, c.start, c.end) for c in chunk]
-        aligned = _align(cells, table) if len(cells) != n else cells
+        aligned = _with_empty_cells(cells, table) if len(cells) != n else cells
         if aligned is None:
             break
         table.rows.append(aligned)
-        table.sections.append(None)
+        table.sections.append(section)
         table.end = chunk[-1].end
         j += len(chunk)
     if not table.rows:
         return None
     return table, j
+
+
+_DEADLINE_CELL_RE = re.compile(r"\d{4}\s*年|长期|持续|每年|年底|月底")
+
+
+def _with_empty_cells(cells: list[Cell], table: Table) -> list[Cell] | None:
+    """A row pasted one cell per line whose empty cell left no line (or an empty one that
+    the paste dropped): when its last cell is the 完成时限, the missing cells are the ones
+    just before it (an empty 配合单位); otherwise merged leading cells as in ``_align``."""
+    n = len(table.header)
+    if len(cells) < n and table.roles[-1] == "deadline" and _DEADLINE_CELL_RE.search(cells[-1].text):
+        at = cells[-1].start
+        return cells[:-1] + [Cell("", at, at) for _ in range(n - len(cells))] + cells[-1:]
+    return _align(cells, table)
 
 
 def cell_value(cell: Cell | None) -> str | None:

@@ -41,6 +41,18 @@ def split_agencies(s: str) -> list[str]:
     return out
 
 
+LEAD_MARK_RE = re.compile(r"\s*[（(]牵头[）)]")
+
+
+def split_responsible(names: list[str]) -> tuple[list[str], list[str]]:
+    """责任单位 A、B、C -> lead [A], support [B, C]; a unit marked "（牵头）" leads wherever
+    it stands (A、B（牵头）、C -> lead [B])."""
+    marked = [LEAD_MARK_RE.sub("", n) for n in names if LEAD_MARK_RE.search(n)]
+    names = [LEAD_MARK_RE.sub("", n) for n in names]
+    lead = marked or names[:1]
+    return lead, [n for n in names if n not in lead]
+
+
 def parse_assignment_body(body: str) -> tuple[list[str], list[str]] | None:
     """The inside of a unit parenthetical -> (lead, support), or None if it is not one.
 
@@ -75,11 +87,11 @@ def parse_assignment_body(body: str) -> tuple[list[str], list[str]] | None:
         else:
             return None
     if responsible:
+        first, rest = split_responsible(responsible)
         if lead:
-            support = responsible + support
+            support = first + rest + support
         else:
-            lead = responsible[:1]
-            support = responsible[1:] + support
+            lead, support = first, rest + support
     if not lead and not support:
         return None
     return lead, support
@@ -161,8 +173,6 @@ def extract_tasks(lines: list[Line], regions: list[Region]) -> tuple[list[Parsed
     for region in task_regions:
         tasks.extend(_tasks_in_region(lines, region))
     _flag_numbering(tasks)
-    if tasks and not any(t.lead or t.support for t in tasks):
-        warnings.append("方案未给任务列出责任单位(牵头/配合单位),导入后请为任务指定责任单位。")
     return tasks, warnings
 
 
