@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("用户与权限")
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the named rules)
+        from . import api_auth, permissions  # noqa: F401  (registers the named rules, the schema's token scheme)

@@ -135,6 +135,32 @@ def is_evaluator_of_programme(user, obj) -> bool:
 
 
 @rules.predicate
+def is_province_user(user) -> bool:
+    profile = _profile(user)
+    return bool(profile and profile.role == Profile.Role.PROVINCE and profile.province)
+
+
+@rules.predicate
+def is_province_of_city(user, obj) -> bool:
+    """A provincial user, for an object of a city in its province (read-only oversight)."""
+    profile = _profile(user)
+    if not (profile and profile.role == Profile.Role.PROVINCE and profile.province):
+        return False
+    city_id = _city_id_of(obj)
+    if city_id is None:
+        return False
+    from programmes.models import City
+
+    return City.objects.filter(pk=city_id, province=profile.province).exists()
+
+
+@rules.predicate
+def is_api_machine(user) -> bool:
+    """A machine user of the write API (its ApiToken); never a person's account."""
+    return bool(user is not None and getattr(user, "is_authenticated", False) and hasattr(user, "api_token"))
+
+
+@rules.predicate
 def is_city_defined(user, obj) -> bool:
     """A statistic a city defined itself (built-in catalogue codes have no city: national)."""
     return getattr(obj, "city_id", None) is not None
@@ -153,7 +179,8 @@ RULES = {
     "programme.view": is_superuser
     | is_office_of_city
     | is_reporter_in_city
-    | is_evaluator_of_programme,  # Programme
+    | is_evaluator_of_programme
+    | is_province_of_city,  # Programme
     "programme.create": is_superuser | is_office_of_city,  # City
     "programme.edit": is_superuser | is_office_of_city,  # Programme (plan, tasks, indicators, funding)
     "programme.import": is_superuser | is_office_of_city,  # City the plan is imported into
@@ -178,7 +205,17 @@ RULES = {
     # reports
     "report.generate": is_superuser | is_office_of_city,  # Programme: generate, write chapters
     "report.see_all": is_superuser | is_office_of_city,  # Programme: every report, drafts too
-    "report.see_generated": is_evaluator_of_programme,  # Programme: reports with a version
+    "report.see_generated": is_evaluator_of_programme
+    | is_province_of_city,  # Programme: reports with a version
+    "report.request": is_evaluator_of_programme,  # Programme: ask the office for a report
+    # the workbench: each role's home (no object; scoped inside)
+    "home.office": is_superuser | is_office_staff,
+    "home.province": is_province_user,
+    "home.evaluator": is_evaluator,
+    # the write API's tokens (issued and revoked by the office of the agency's city)
+    "api_token.list": is_superuser | is_office_staff,  # no object: the 接口令牌 page
+    "api_token.manage": is_superuser | is_office_of_city,  # Agency (issue) or ApiToken (revoke)
+    "api.push": is_reporter_of_agency & is_api_machine,  # Agency: push statistic values
     "report.see_own_agency": is_reporter_in_city,  # Programme: its agency's quarterly reports
     # background runs
     "job.view": is_superuser | started_the_job,  # JobRun

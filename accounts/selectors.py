@@ -54,6 +54,8 @@ def programme_list_for_user(*, user) -> QuerySet[Programme]:
         return qs.filter(city_id=profile.agency.city_id)
     if profile.role == Profile.Role.EVALUATOR:
         return qs.filter(evaluators=profile)
+    if profile.role == Profile.Role.PROVINCE and profile.province:
+        return qs.filter(city__province=profile.province)
     return qs.none()
 
 
@@ -87,6 +89,8 @@ def agency_list_for_user(*, user) -> QuerySet[Agency]:
         return qs.filter(pk=profile.agency_id)
     if profile.role == Profile.Role.EVALUATOR:
         return qs.filter(assignments__task__programme__evaluators=profile).distinct()
+    if profile.role == Profile.Role.PROVINCE and profile.province:
+        return qs.filter(city__province=profile.province)
     return qs.none()
 
 

@@ -628,11 +628,10 @@ def statistics_upload_import(
         )
         return outcome
 
-    source = (
-        StatisticValue.Source.COMMAND
-        if channel == StatisticUpload.Channel.COMMAND
-        else StatisticValue.Source.UPLOAD
-    )
+    source = {
+        StatisticUpload.Channel.COMMAND: StatisticValue.Source.COMMAND,
+        StatisticUpload.Channel.API: StatisticValue.Source.API,
+    }.get(channel, StatisticValue.Source.UPLOAD)
     stored = []
     try:
         with transaction.atomic():
