@@ -22,6 +22,8 @@ from xml.etree import ElementTree
 import pandas as pd
 from django.utils.translation import gettext as _
 
+from ipcity.core.uploads import filename_problem, zip_bomb_check
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PROBLEMS_LISTED = 500  # a file with more problems lists the first ones and a count
 
@@ -255,18 +257,6 @@ class NotReadable(Exception):
     """The file cannot be read at all; the message says why, in Chinese."""
 
 
-def filename_problem(filename: str) -> str:
-    """Why an uploaded file's name is refused ('' when it is fine): paths, `..`, control
-    characters. The name is only ever shown and kept as a label, never used as a path."""
-    if not filename or not filename.strip():
-        return _("文件名为空。")
-    if "/" in filename or "\\" in filename or ".." in filename.replace("...", ""):
-        return _("文件名“%(n)s”不合法:不能包含路径(/、\\ 或 ../),请只用文件本身的名字。") % {"n": filename}
-    if any(ord(ch) < 32 for ch in filename) or len(filename) > 200:
-        return _("文件名不合法:含有控制字符或过长(最多200个字符)。")
-    return ""
-
-
 def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → the part holding its XML, from workbook.xml and its relationships."""
     ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -409,6 +399,13 @@ def check_file(*, data: bytes, filename: str, ctx: RoundContext) -> CheckResult:
             % {"ext": extension or "?"}
         )
         return result
+    if extension == "xlsx":
+        # Before any parser sees it, and before it is kept for a marked copy: nothing of a
+        # decompression bomb is read or stored.
+        bomb = zip_bomb_check(data, name=filename)
+        if bomb:
+            result.error(bomb)
+            return result
     try:
         if extension == "xlsx":
             result.kind = "xlsx"

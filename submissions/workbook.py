@@ -1,5 +1,9 @@
 """The Excel side of reporting, built with openpyxl: the template an agency downloads for a
-round, and the copy of a rejected upload with every bad cell marked and commented."""
+round, and the copy of a rejected upload with every bad cell marked and commented.
+
+Both are written through `ipcity.core.xlsx` (`safe_cell`, `workbook_bytes`): a note or a
+task's work typed as `=HYPERLINK(...)` comes back as text, and a formula in an uploaded
+workbook comes back in its marked copy as text too, never as a live formula."""
 
 from __future__ import annotations
 
@@ -13,6 +17,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from ipcity.core.xlsx import safe_cell, safe_row, workbook_bytes
 
 from .ingest import (
     CITY_AREA_LABEL,
@@ -111,7 +117,7 @@ def template_build(*, spec: dict) -> bytes:
             "note": stat.get("note") or None,
         }
         for col, key in enumerate(keys, start=1):
-            cell = ws.cell(row=row, column=col, value=values[key])
+            cell = safe_cell(ws.cell(row=row, column=col), values[key])
             cell.border = BORDER
             if col in (value_col, note_col):
                 cell.fill = INPUT_FILL
@@ -160,7 +166,7 @@ def template_build(*, spec: dict) -> bytes:
             "next_steps": task.get("next_steps") or None,
         }
         for col, key in enumerate(task_keys, start=1):
-            cell = tasks_ws.cell(row=row, column=col, value=values[key])
+            cell = safe_cell(tasks_ws.cell(row=row, column=col), values[key])
             cell.border = BORDER
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if key in editable:
@@ -216,14 +222,12 @@ def template_build(*, spec: dict) -> bytes:
     ]
     rows += [("code", f"{s['code']}|{s['area']}") for s in spec["stats"]]
     for row in rows:
-        meta.append(row)
+        safe_row(meta, row)
     meta.sheet_state = "hidden"
     _protect(meta)
     wb.security = WorkbookProtection(workbookPassword=SHEET_PASSWORD, lockStructure=True)
     wb.active = 0
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def _validation_rule(stat: dict) -> tuple:
@@ -265,7 +269,7 @@ def _number_validation(stat: dict) -> DataValidation:
 
 def marked_copy_build(*, data: bytes, kind: str, problems: list[dict], filename: str) -> bytes:
     """The uploaded file back, with every located problem's cell filled and commented, and a
-    first sheet listing all problems. Formulas are kept as they were, never evaluated."""
+    first sheet listing all problems. Formulas are never evaluated: they come back as text."""
     if kind == "xlsx":
         wb = load_workbook(io.BytesIO(data))
     else:
@@ -273,7 +277,7 @@ def marked_copy_build(*, data: bytes, kind: str, problems: list[dict], filename:
         ws = wb.active
         ws.title = CSV_SHEET
         for row in read_csv(data):
-            ws.append(["" if v is None else v for v in row])
+            safe_row(ws, ["" if v is None else v for v in row])
     for problem in problems:
         if not (problem.get("cell") and problem.get("sheet") in wb.sheetnames):
             continue
@@ -294,7 +298,8 @@ def marked_copy_build(*, data: bytes, kind: str, problems: list[dict], filename:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
     for problem in problems:
-        summary.append(
+        safe_row(
+            summary,
             [
                 _("错误") if problem["level"] == "error" else _("请确认"),
                 problem.get("sheet") or "",
@@ -302,16 +307,14 @@ def marked_copy_build(*, data: bytes, kind: str, problems: list[dict], filename:
                 problem.get("row") or "",
                 problem.get("column") or "",
                 problem["message"],
-            ]
+            ],
         )
         fill = ERROR_FILL if problem["level"] == "error" else WARNING_FILL
         summary.cell(row=summary.max_row, column=1).fill = fill
     for letter, width in zip("ABCDEF", [8, 12, 10, 6, 6, 100], strict=True):
         summary.column_dimensions[letter].width = width
     wb.active = 0
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def generated_name(*, prefix: str, agency: str, period: str) -> str:

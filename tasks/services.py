@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.selectors import require_edit_programme
+from ipcity.core.uploads import evidence_problem
 from programmes.models import Agency
 
 from .models import Task, TaskAssignment
@@ -50,70 +51,8 @@ def task_save(*, task: Task, lead: list[Agency], support: list[Agency], user) ->
 
 # --- quarterly task reports and their evidence ---------------------------------------------
 
-EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
-# extension → the file signatures it may start with (checked, so a renamed .exe is refused)
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP = b"PK\x03\x04"
-EVIDENCE_TYPES = {
-    "pdf": (b"%PDF",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "gif": (b"GIF87a", b"GIF89a"),
-    "bmp": (b"BM",),
-    "webp": (b"RIFF",),
-    "tif": (b"II*\x00", b"MM\x00*"),
-    "tiff": (b"II*\x00", b"MM\x00*"),
-    "doc": (_OLE,),
-    "xls": (_OLE,),
-    "ppt": (_OLE,),
-    "wps": (_OLE,),
-    "et": (_OLE,),
-    "docx": (_ZIP,),
-    "xlsx": (_ZIP,),
-    "pptx": (_ZIP,),
-    "odt": (_ZIP,),
-    "ods": (_ZIP,),
-    "odp": (_ZIP,),
-    "zip": (_ZIP, b"PK\x05\x06"),
-}
-
-
-def evidence_file_problem(*, name: str, data: bytes) -> str:
-    """Why an evidence file is refused ('' when accepted): name, type, size, macros."""
-    from submissions.ingest import filename_problem
-
-    problem = filename_problem(name)
-    if problem:
-        return problem
-    if len(data) > EVIDENCE_MAX_BYTES:
-        return _("“%(n)s”为 %(s).1f MB,超过 20 MB 的上限,请压缩或拆分后上传。") % {
-            "n": name,
-            "s": len(data) / 1024 / 1024,
-        }
-    if not data:
-        return _("“%(n)s”是空文件。") % {"n": name}
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in EVIDENCE_TYPES:
-        return _(
-            "“%(n)s”的类型不允许。证明材料只接受 PDF、图片(jpg/png/gif/bmp/webp/tif)、Office 文档(doc/docx/xls/xlsx/ppt/pptx/wps/et)和 zip 压缩包。"
-        ) % {"n": name}
-    if not data.startswith(EVIDENCE_TYPES[extension]):
-        return _("“%(n)s”的内容与扩展名 .%(e)s 不符,可能是改了扩展名的其他文件。") % {
-            "n": name,
-            "e": extension,
-        }
-    if data.startswith(_ZIP) and extension != "zip":
-        import io
-        import zipfile
-
-        try:
-            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-        except zipfile.BadZipFile:
-            return _("“%(n)s”已损坏,无法打开。") % {"n": name}
-        if any(n.lower().endswith("vbaproject.bin") for n in names):
-            return _("“%(n)s”包含宏(VBA),为安全起见不接受,请另存为不含宏的文档。") % {"n": name}
-    return ""
+# Evidence files are checked by the one evidence validator every evidence upload shares
+# (type allow-list, file signature, size, macros, zip bombs): ipcity.core.uploads.
 
 
 def _evidence_store(*, task: Task, agency: Agency, name: str, data: bytes, user, stored: list):
@@ -166,7 +105,7 @@ def task_report_save(
     from .models import TaskReport
 
     new_files = new_files or []
-    problems_found = [p for p in (evidence_file_problem(name=n, data=d) for n, d in new_files) if p]
+    problems_found = [p for p in (evidence_problem(name=n, data=d) for n, d in new_files) if p]
     if problems_found:
         raise ValidationError({"evidence": problems_found})
     if status not in TaskReport.Status.values:

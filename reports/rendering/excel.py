@@ -1,13 +1,13 @@
 """The report's tables as an Excel workbook (openpyxl).
 
 One sheet per table, the header row frozen, units in the headers or a 单位 column, number
-formats on every number, and every text that starts with = + - @ (or a tab / CR) written as
-a plain string cell with Excel's quote prefix: a name typed into the portal can never
-become a formula (formula / CSV injection)."""
+formats on every number, and every text written through `ipcity.core.xlsx` (the one .xlsx
+writer): text that starts with = + - @ (or a tab / CR) is a plain string cell with Excel's
+quote prefix, so a name typed into the portal can never become a formula (formula / CSV
+injection)."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,7 +18,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from ipcity.core.xlsx import safe_cell
+from ipcity.core.xlsx import workbook_bytes as xlsx_bytes
+
 HEADER_FILL = PatternFill("solid", fgColor="F3E7E7")
 HEADER_FONT = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -54,11 +56,7 @@ def _set(cell, value, kind: str) -> None:
     elif kind == DATE and isinstance(value, date):
         cell.value = value
     else:
-        text = str(value)
-        cell.value = text
-        if text.startswith(FORMULA_PREFIXES):
-            cell.data_type = "s"  # openpyxl took it for a formula: store it as a string
-            cell.quotePrefix = True
+        safe_cell(cell, str(value))
         cell.alignment = WRAP
         return
     if kind in FORMATS:
@@ -219,9 +217,7 @@ def workbook_bytes(doc) -> bytes:
     wb.properties.created = stamp
     wb.properties.creator = "ipcity"
     wb.properties.title = doc.full_title
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(wb)
 
 
 def _indicator_sheets(wb: Workbook, doc) -> None:
