@@ -204,6 +204,7 @@ RULES = {
     "review.queue": is_superuser | is_office_staff,  # no object: the 审核待办 page (scoped inside)
     # reports
     "report.generate": is_superuser | is_office_of_city,  # Programme: generate, write chapters
+    "report.finalise": is_superuser | is_office_of_city,  # Programme: issue a final (定稿) version
     "report.see_all": is_superuser | is_office_of_city,  # Programme: every report, drafts too
     "report.see_generated": is_evaluator_of_programme
     | is_province_of_city,  # Programme: reports with a version

@@ -761,3 +761,16 @@ def sections_ordered(rows: list[IndicatorRow]) -> OrderedDict[str, list[Indicato
         if members:
             grouped[area] = members
     return grouped
+
+
+# --- the leading group's name as the plan prints it ----------------------------------------
+
+_GROUP_NAME = re.compile(r"成立([^，。,;；“”()（）]{2,40}?领导小组)")
+_GROUP_NAME_ANY = re.compile(r"(市[^，。,;；“”()（）、]{2,40}?领导小组)")
+
+
+def leading_group_name(programme: Programme) -> str:
+    """市推进国家知识产权强市创建工作领导小组, as the plan's text names it ("" when it does not)."""
+    text = programme.source_text or ""
+    found = _GROUP_NAME.search(text) or _GROUP_NAME_ANY.search(text)
+    return found.group(1) if found else ""

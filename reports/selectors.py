@@ -17,6 +17,8 @@ from accounts.selectors import can_edit_programme, user_profile, user_role
 from programmes.models import Programme
 
 from . import data
+from .frameworks.chapters import chapters_of
+from .frameworks.selectors import assessment_evidence_items, report_score_table
 from .models import Report, ReportVersion
 from .rendering.format import chinese_ordinal
 
@@ -123,6 +125,15 @@ class ReportDocument:
     evidence: list[EvidenceEntry] = field(default_factory=list)
     # an agency's quarterly report
     agency: str = ""
+    # the 自评报告: chapters typed in the portal, the self-score table, draft or final
+    chapters: dict = field(default_factory=dict)  # field name → frameworks.chapters.Chapter
+    group_name: str = ""  # the leading group as the plan prints it
+    task_evidence: dict = field(default_factory=dict)  # "二.3 title" → evidence files
+    scores: object = None  # frameworks.scoring.ScoreTable (acceptance and mid-term reports)
+    is_final: bool = False
+    issuer: str = ""
+    issued_on: object = None
+    seal_uri: str = ""
     round_label: str = ""
     statistics: list[data.StatisticRow] = field(default_factory=list)
     statistics_state: str = ""
@@ -150,19 +161,22 @@ def _sections_for(kind: str) -> list[Section]:
             ("tasks", _("工作任务进展")),
             ("summary", _("工作总结")),
             ("problems", _("存在问题")),
+        # The chapters of a 自评报告 (CNIPA's outline), with the evaluator's tables between.
             ("next", _("下一步工作")),
         ]
     else:
         keys = [
-            ("basics", _("方案基本情况与领导小组")),
+            ("basics", _("基本情况")),
+            ("summary", _("主要做法与成效")),
+            *([("scores", _("自评得分情况"))] if kind in (Report.Kind.ACCEPTANCE, Report.Kind.MIDTERM) else []),
             ("indicators", _("主要指标完成情况")),
             ("charts", _("分领域指标趋势")),
             ("tasks", _("重点任务进展")),
             ("phases", _("实施步骤与节点")),
             ("funding", _("资金使用情况")),
-            ("summary", _("工作总结")),
+            ("cases", _("典型案例")),
             ("problems", _("存在问题")),
-            ("next", _("下一步工作")),
+            ("next", _("下一步工作计划")),
         ]
     sections = [
         Section(anchor=k, number=f"{chinese_ordinal(i)}、", title=t) for i, (k, t) in enumerate(keys, 1)
@@ -249,19 +263,24 @@ def report_document_build(*, report: Report, progress: ProgressCallback | None =
         (data.task_status_label(code), statuses.count(code)) for code in (*data.TASK_STATUSES, None)
     ]
     step(20, _("读取证明材料"))
-    items = data.evidence_items(programme, as_of)
+    items = data.evidence_items(programme, as_of) + assessment_evidence_items(programme, as_of)
     if report.kind == Report.Kind.QUARTERLY:
         items = [i for i in items if i.agency == report.agency.name or i.agency == report.agency.short_name]
     doc.evidence = _evidence_entries(items, doc.sections)
+    doc.chapters = {c.field: c for c in chapters_of(report)}
+    doc.task_evidence = dict(Counter(e.item.subject for e in doc.evidence if e.item.section == "tasks"))
+    if doc.section("scores"):
+        doc.scores = report_score_table(report, doc)
+    doc.issuer, doc.issued_on = report.issuer, report.issued_on
+    doc.group_name = data.leading_group_name(programme)
     return doc
 
 
 def report_default_office(*, programme: Programme) -> str:
     """The issuing office of a report: the leading group's office, else the plan's issuer."""
-    office = data.basics(programme).office
-    if office:
-        return _("%(city)s知识产权工作领导小组办公室(设在%(agency)s)") % {
-            "city": programme.city.name,
-            "agency": office,
-        }
-    return programme.issuer or _("%(city)s知识产权工作领导小组办公室") % {"city": programme.city.name}
+    group = data.leading_group_name(programme)
+    if group.startswith("市"):
+        group = programme.city.name + group[1:]
+    if group:
+        return _("%(group)s办公室") % {"group": group}
+    return programme.issuer or programme.city.name

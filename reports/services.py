@@ -24,14 +24,28 @@ from programmes.models import Agency, Programme
 
 from .data import month_first_day, month_last_day
 from .models import Report, ReportVersion
+from .errors import ReportNotReady
+from .frameworks.chapters import placeholders_in
+from .frameworks.services import framework_default_ensure
 from .rendering.charts import area_charts
 from .rendering.excel import workbook_bytes
 from .rendering.fonts import cjk_font_family
 from .rendering.pdf import pdf_from_html, report_html
 from .selectors import ProgressCallback, ReportDocument, report_document_build
+from .rendering.typography import report_typeset
 
 JOB_KIND = "report_generate"
-NARRATIVE_FIELDS = ("work_summary", "problems", "next_steps", "doc_number", "issuing_office")
+NARRATIVE_FIELDS = (
+    "basic_info",
+    "work_summary",
+    "cases",
+    "problems",
+    "next_steps",
+    "doc_number",
+    "issuing_office",
+    "issuer",
+    "issued_on",
+)
 
 
 # --- as-of dates --------------------------------------------------------------------------
@@ -165,7 +179,8 @@ def report_update(*, report: Report, user, values: dict) -> Report:
         raise ValueError(f"not editable: {sorted(unknown)}")
     changed = False
     for name, value in values.items():
-        value = (value or "").replace("\r\n", "\n")
+        if name != "issued_on":
+            value = (value or "").replace("\r\n", "\n")
         if getattr(report, name) != value:
             setattr(report, name, value)
             changed = True
@@ -188,17 +203,29 @@ class RenderedReport:
     xlsx: bytes
 
 
-def report_render(*, report: Report, progress: ProgressCallback | None = None) -> RenderedReport:
-    """Render a report without storing it: data → charts → HTML → PDF, and the workbook."""
+def report_render(
+    *, report: Report, progress: ProgressCallback | None = None, final: bool = False
+) -> RenderedReport:
+    """Render a report without storing it: data → charts → HTML → PDF, and the workbook.
+    A final (定稿) is refused (ReportNotReady) while anything is missing; a draft carries
+    a 草稿 watermark."""
     step = progress or (lambda pct, msg: None)
     as_of_validate(programme=report.programme, as_of=report.as_of)
     family = cjk_font_family()  # before any work: no CJK font, no report
     doc = report_document_build(report=report, progress=step)
     if doc.indicators_by_area:
         step(30, _("绘制分领域指标趋势图"))
+    if report.kind in (Report.Kind.ACCEPTANCE, Report.Kind.MIDTERM):
+        framework_default_ensure(programme=report.programme)
         doc.charts = area_charts(doc.indicators_by_area, family)
+    if final:
+        problems = final_problems(doc)
+        if problems:
+            raise ReportNotReady(problems)
+        doc.is_final = True
+        doc.seal_uri = _seal_uri(report)
     step(45, _("排版报告"))
-    html = report_html(doc, font_family=family)
+    html = report_typeset(report_html(doc, font_family=family))
     step(50, _("生成 PDF"))
     pdf = pdf_from_html(html)
     step(85, _("生成 Excel"))
@@ -210,10 +237,15 @@ def _sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def report_generate(*, report: Report, user=None, progress: ProgressCallback | None = None) -> ReportVersion:
-    """Render a report and store it as its next version (PDF, Excel, hashes, manifest)."""
+def report_generate(
+    *, report: Report, user=None, progress: ProgressCallback | None = None, final: bool = False
+) -> ReportVersion:
+    """Render a report and store it as its next version (PDF, Excel, hashes, manifest).
+    `final=True` makes it the 定稿 (refused with ReportNotReady while anything is missing)."""
     step = progress or (lambda pct, msg: None)
-    rendered = report_render(report=report, progress=step)
+    if final and user is not None:
+        require(user, "report.finalise", report.programme)
+    rendered = report_render(report=report, progress=step, final=final)
     step(92, _("保存报告"))
     doc = rendered.document
     manifest = [
@@ -247,6 +279,8 @@ def report_generate(*, report: Report, user=None, progress: ProgressCallback | N
         )
         version.pdf.save(f"v{number}-{pdf_sha[:16]}.pdf", ContentFile(rendered.pdf), save=False)
         version.xlsx.save(f"v{number}-{xlsx_sha[:16]}.xlsx", ContentFile(rendered.xlsx), save=False)
+            is_final=final,
+            score_table=[r.as_json() for r in doc.scores.rows] if doc.scores else [],
         version.save()
     step(100, _("报告已生成"))
     return version
@@ -289,6 +323,12 @@ def report_evidence_zip(*, version: ReportVersion) -> io.BufferedIOBase:
             archive.writestr(
                 _zip_info(_("缺失文件.txt"), version),
                 (_("以下证明材料在存储中找不到:") + "\n" + "\n".join(missing) + "\n").encode("utf-8"),
+        without = _items_without_evidence(version)
+        if without:
+            archive.writestr(
+                _zip_info(_("证明材料/尚无证明材料的事项.txt"), version),
+                (_("以下评价指标尚无证明材料:") + "\n" + "\n".join(without) + "\n").encode("utf-8"),
+            )
             )
     spool.seek(0)
     return spool
@@ -298,5 +338,56 @@ def _zip_info(name: str, version: ReportVersion) -> zipfile.ZipInfo:
     d = version.as_of
     info = zipfile.ZipInfo(name, date_time=(d.year, d.month, d.day, 0, 0, 0))
     info.compress_type = zipfile.ZIP_DEFLATED
+def _items_without_evidence(version: ReportVersion) -> list[str]:
+    """The self-score table's items that no evidence file supports, as stored with the version."""
+    return [
+        f"{row['aspect']} / {row['title']}"
+        + (_("(需要:%(w)s)") % {"w": row["evidence_wanted"]} if row.get("evidence_wanted") else "")
+        for row in version.score_table
+        if not row.get("evidence")
+    ]
+
+
+# --- final (定稿) ---------------------------------------------------------------------------
+
+
+def final_problems(doc) -> list[str]:
+    """What stops a report from being final: an empty required chapter, a manual score
+    missing, placeholder text anywhere in what it prints. One sentence each."""
+    problems = []
+    for chapter in doc.chapters.values():
+        if chapter.required and chapter.is_empty:
+            problems.append(_("“%(t)s”一章尚未填写") % {"t": chapter.title})
+        for marker in placeholders_in(chapter.text):
+            problems.append(_("“%(t)s”一章含占位文字“%(m)s”") % {"t": chapter.title, "m": marker})
+    if doc.scores is not None:
+        for row in doc.scores.unscored:
+            problems.append(_("评价指标“%(t)s”(人工评分)尚未评分") % {"t": row.title})
+    for section in doc.task_sections:
+        for task in section.tasks:
+            for text in (task.progress_text, task.problems):
+                for marker in placeholders_in(text):
+                    problems.append(
+                        _("任务 %(n)s 的进展报告含占位文字“%(m)s”") % {"n": task.number, "m": marker}
+                    )
+    return problems
+
+
+def _seal_uri(report: Report) -> str:
+    """The seal image as a data: URL (the only URLs the PDF renderer fetches)."""
+    import base64
+    import mimetypes
+
+    if not report.seal:
+        return ""
+    try:
+        with report.seal.open("rb") as fh:
+            content = fh.read()
+    except (OSError, ValueError):
+        return ""
+    mime = mimetypes.guess_type(report.seal.name)[0] or "image/png"
+    return f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"
+
+
     info.flag_bits |= 0x800  # UTF-8 names: Chinese folder names open correctly everywhere
     return info

@@ -1,7 +1,5 @@
 """Forms of reporting. Every message is Chinese and sits at its field."""
 
-from datetime import timedelta
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -13,7 +11,14 @@ from programmes.models import Agency
 from tasks.models import TaskReport
 
 from . import ingest
-from .models import period_parse
+from .models import period_code, period_parse
+from .rounds import (
+    next_missing_quarter,
+    period_label,
+    programme_quarters,
+    quarter_outside_period,
+    suggested_due_date,
+)
 
 
 class StatisticForm(BootstrapMixin, forms.ModelForm):
@@ -46,21 +51,32 @@ class StatisticOwnerForm(BootstrapMixin, forms.Form):
 
 class RoundOpenForm(BootstrapMixin, forms.Form):
     period = forms.CharField(label=_("报告期"), max_length=12, help_text=_("如 2024Q1(2024年第1季度)。"))
-    due_date = forms.DateField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    # type=date inputs take only ISO dates (YYYY-MM-DD), whatever the UI language
+    due_date = forms.DateField(
+        label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     note = forms.CharField(label=_("说明"), required=False, max_length=500)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            today = timezone.localdate()
-            quarter = (today.month - 1) // 3 + 1
-            self.initial.setdefault("period", f"{today.year}Q{quarter}")
-            self.initial.setdefault("due_date", today + timedelta(days=15))
+        self.programme = programme
+        opened = set(programme.reporting_rounds.values_list("year", "quarter"))
+        self.suggested = next_missing_quarter(programme, opened)
+        self.fields["period"].help_text = _("方案实施期 %(period)s 内的季度,如 %(example)s。") % {
+            "period": period_label(programme),
+            "example": period_code(*(self.suggested or programme_quarters(programme)[0])),
+        }
+        if not self.is_bound and self.suggested:
+            self.initial.setdefault("period", period_code(*self.suggested))
+            self.initial.setdefault("due_date", suggested_due_date(*self.suggested, timezone.localdate()))
 
     def clean_period(self):
         parsed = period_parse(self.cleaned_data["period"])
         if parsed is None:
             raise ValidationError(_("请按 2024Q1 的格式填写报告期(年份 + Q + 季度 1–4)。"))
+        outside = quarter_outside_period(self.programme, *parsed)
+        if outside:
+            raise ValidationError(outside)
         return parsed
 
 

@@ -41,6 +41,7 @@ from .models import (
     SubmissionEvent,
     previous_quarter,
 )
+from .rounds import quarter_outside_period
 from .selectors import (
     can_report_for,
     current_values,
@@ -140,6 +141,9 @@ def round_open(
         require_review(user=user, programme=programme)
     if not 1 <= quarter <= 4:
         raise ValidationError({"quarter": _("季度应为 1 到 4。")})
+    outside = quarter_outside_period(programme, year, quarter)
+    if outside:
+        raise ValidationError({"period": outside})
     if ReportingRound.objects.filter(programme=programme, year=year, quarter=quarter).exists():
         raise ValidationError(
             {"period": _("%(y)s年第%(q)s季度的填报轮次已经开启过了。") % {"y": year, "q": quarter}}

@@ -127,7 +127,7 @@ def owner_delete(request, slug, pk):
 def round_list(request, slug):
     programme = programme_get_for_user(user=request.user, slug=slug)
     context = _programme_context(request, programme, section="rounds")
-    form = forms.RoundOpenForm(request.POST or None)
+    form = forms.RoundOpenForm(request.POST or None, programme=programme)
     if request.method == "POST":
         selectors.require_review(user=request.user, programme=programme)
         if form.is_valid():

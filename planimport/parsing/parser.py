@@ -79,6 +79,20 @@ def parse_plan(
             "纯文本上传。",
             PlanImportError.NO_STRUCTURE,
         )
+    if not tasks and not phases and indicators:
+        warnings.append(
+            "这似乎是方案的一部分(只读到目标,没有编号的任务章节和实施步骤):已按现有内容生成草稿,"
+            "请上传方案全文,或手工补充任务和阶段。"
+        )
+    last = norm.lines[-1].text if norm.lines else ""
+    if (  # running text that stops mid-sentence (not a table row, a date or a colophon)
+        re.search(r"[，,、]", last)
+        and re.search(r"[\u4e00-\u9fff]$", last)
+        and "｜" not in last
+        and not re.search(r"\d+\s*日|印发|抄送", last)
+    ):
+        tail = last[-12:]
+        warnings.append(f"文本在句子中间结束(“…{tail}”),可能不完整:截断处的目标没有列入,请核对原文。")
     if not tasks:
         warnings.append("未识别出任务条目(重点任务/工作任务/工作措施下的编号条目),请手工补充任务。")
     if not phases:

@@ -619,7 +619,11 @@ OFFICE_ONLY = {
     "evaluator_harbin": 403,
 }
 WUHAN_DRAFT = {**OFFICE_ONLY, "office_harbin": 404}
-WUHAN_WRITE = {**WUHAN_DRAFT, "evaluator_harbin": 404, "reporter_yichang_tjj": 404}  # a programme out of scope does not exist
+WUHAN_WRITE = {
+    **WUHAN_DRAFT,
+    "evaluator_harbin": 404,
+    "reporter_yichang_tjj": 404,
+}  # a programme out of scope does not exist
 
 
 @pytest.mark.django_db
