@@ -444,6 +444,8 @@ class IndicatorProgress(models.Model):
         AT_RISK = "at_risk", _("有风险")
         BEHIND = "behind", _("滞后")
         NO_DATA = "no_data", _("无数据")
+        MISSED = "missed", _("未完成")
+        PENDING = "pending", _("待年度数据")
 
     indicator = models.OneToOneField(Indicator, on_delete=models.CASCADE, related_name="progress")
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
@@ -454,6 +456,21 @@ class IndicatorProgress(models.Model):
     baseline_value = models.DecimalField(_("基期值"), max_digits=24, decimal_places=6, null=True, blank=True)
     baseline_year = models.PositiveSmallIntegerField(_("基期年"), null=True, blank=True)
     completion = models.DecimalField(_("完成率"), max_digits=16, decimal_places=6, null=True, blank=True)
+    progress = models.DecimalField(
+        _("进展度"),
+        max_digits=16,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("(完成值 − 基期值) ÷ (目标值 − 基期值);无基期值或基期已达标时为空。"),
+    )
+    provisional_value = models.DecimalField(
+        _("参考值(年内累计)"), max_digits=24, decimal_places=6, null=True, blank=True
+    )
+    provisional_year = models.PositiveSmallIntegerField(_("参考值年度"), null=True, blank=True)
+    provisional_quarter = models.PositiveSmallIntegerField(_("参考值季度"), null=True, blank=True)
+    provisional_partial = models.BooleanField(_("参考值为年内累计"), default=False)
+    is_final = models.BooleanField(_("最终结论"), default=False, help_text=_("时限已到后的完成/未完成结论。"))
     ratio = models.DecimalField(_("进度比 R"), max_digits=16, decimal_places=6, null=True, blank=True)
     elapsed = models.DecimalField(_("时间进度 E"), max_digits=8, decimal_places=6, null=True, blank=True)
     projection_value = models.DecimalField(
@@ -477,6 +494,21 @@ class IndicatorProgress(models.Model):
 
     def __str__(self):
         return f"{self.indicator}: {self.get_status_display()}"
+
+    @property
+    def period_label(self) -> str:
+        """The reference period of the 完成值: "2019年", "2020年第3季度"."""
+        from .progress import period_label
+
+        return period_label(self.year, self.quarter or 4, self.is_partial) if self.year else ""
+
+    @property
+    def provisional_period(self) -> str:
+        from .progress import period_label
+
+        if not self.provisional_year:
+            return ""
+        return period_label(self.provisional_year, self.provisional_quarter or 4, self.provisional_partial)
 
 
 def milestone_evidence_path(instance, filename):

@@ -11,246 +11,79 @@ end of month m is Y + m/12; the baseline is the end of the baseline year (b + 1)
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-ACHIEVED = "achieved"
-ON_TRACK = "on_track"
-AT_RISK = "at_risk"
-BEHIND = "behind"
-NO_DATA = "no_data"
-STATUSES = (ACHIEVED, ON_TRACK, AT_RISK, BEHIND, NO_DATA)
+from . import reference as ref_rules
+from .progress_kinds import (
+    _assess_avg_growth,
+    _assess_cumulative,
+    _assess_every_year,
+    _assess_level,
+    _every_year_status,
+    _no_data,
+    growth_rates,
+    project,
+    projection_text,
+)
+from .progress_types import (
+    ACHIEVED,
+    AT_RISK,
+    BEHIND,
+    EVERY_YEAR_KINDS,
+    FINAL_STATUSES,
+    LEVEL_KINDS,
+    MISSED,
+    NO_DATA,
+    ON_TRACK,
+    PENDING,
+    STATUSES,
+    Assessment,
+    Baseline,
+    MilestoneState,
+    Plan,
+    Point,
+    Thresholds,
+    fmt,
+    meets,
+    pct,
+    period_label,
+    rule_text,
+    status_label,
+)
 
-LEVEL_KINDS = ("level", "annual_flow", "per_unit", "range")
-EVERY_YEAR_KINDS = ("share", "rate", "growth_rate", "yearly_minimum")
-
-
-def status_label(status: str) -> str:
-    return {
-        ACHIEVED: _("已完成"),
-        ON_TRACK: _("正常推进"),
-        AT_RISK: _("有风险"),
-        BEHIND: _("滞后"),
-        NO_DATA: _("无数据"),
-    }[status]
-
-
-# --- inputs -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Point:
-    """An indicator's value at the end of a quarter; `partial` = a flow's year-to-date (q < 4)."""
-
-    year: int
-    quarter: int
-    value: float | None
-    partial: bool = False
-    reason: str = ""  # why there is no value
-
-    @property
-    def time(self) -> float:
-        return self.year + self.quarter / 4
-
-    @property
-    def index(self) -> int:
-        return self.year * 4 + self.quarter - 1
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What the rules need to know about an indicator and its programme."""
-
-    kind: str
-    comparator: str  # >= > <= = range
-    target: float
-    target_max: float | None = None
-    unit: str = ""
-    start: tuple[int, int] = (2016, 1)  # the programme's first month (year, month)
-    deadline: tuple[int, int] = (2018, 12)  # the target's last month (year, month)
-    baseline_year: int = 2015
-
-    @property
-    def downward(self) -> bool:
-        return self.comparator == "<="
-
-    @property
-    def start_time(self) -> float:
-        """Plans are counted in quarters: from the start of the quarter the plan starts in."""
-        year, month = self.start
-        return year + ((month - 1) // 3) / 4
-
-    @property
-    def deadline_time(self) -> float:
-        year, month = self.deadline
-        return year + month / 12
-
-    @property
-    def deadline_index(self) -> int:
-        year, month = self.deadline
-        return year * 4 + (month - 1) // 3
-
-    @property
-    def baseline_time(self) -> float:
-        return self.baseline_year + 1
-
-    @property
-    def deadline_label(self) -> str:
-        year, month = self.deadline
-        return f"{year:04d}-{month:02d}"
-
-    @property
-    def first_plan_year(self) -> int:
-        """The first year that must meet an every-year target: the first calendar year the
-        plan covers whole (a plan starting in June 2015 is judged from 2016)."""
-        year, month = self.start
-        return year if month == 1 else year + 1
-
-    @property
-    def target_text(self) -> str:
-        if self.target_max is not None:
-            return f"{fmt(self.target)}—{fmt(self.target_max)}"
-        return fmt(self.target)
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    on_track: float = 0.95
-    at_risk: float = 0.60
-    gap: float = 0.10
-
-
-@dataclass(frozen=True)
-class Baseline:
-    value: float | None
-    year: int
-    reason: str = ""  # why it is missing, with the fix
-    manual: bool = False
-
-
-@dataclass(frozen=True)
-class MilestoneState:
-    done: bool = False
-    done_on: date | None = None
-    has_evidence: bool = False
-
-
-# --- output -------------------------------------------------------------------------------
-
-
-@dataclass
-class Assessment:
-    status: str
-    reason: str
-    rule: str
-    value: float | None = None
-    year: int | None = None
-    quarter: int | None = None
-    partial: bool = False
-    completion: float | None = None
-    ratio: float | None = None  # Open SDG R
-    elapsed: float | None = None  # share of the plan's time elapsed (cumulative)
-    baseline: float | None = None
-    projection: float | None = None
-    projection_text: str = ""
-    projection_period: str = ""  # YYYY-MM of the deadline the projection is for
-    flags: list[str] = field(default_factory=list)
-    yearly: list[dict] = field(default_factory=list)
-
-    @property
-    def status_label(self) -> str:
-        return status_label(self.status)
-
-
-# --- formatting ---------------------------------------------------------------------------
-
-
-def fmt(value: float | None) -> str:
-    """A number as people write it: 30, 28.4, 0.78, 32000."""
-    if value is None:
-        return "—"
-    if isinstance(value, float) and not math.isfinite(value):
-        return "—"
-    magnitude = abs(value)
-    if magnitude >= 100:
-        text = f"{value:.0f}"
-    elif magnitude >= 10:
-        text = f"{value:.1f}"
-    else:
-        text = f"{value:.2f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
-
-
-def period_label(year: int, quarter: int, partial: bool = False) -> str:
-    if partial:
-        if quarter == 1:
-            return _("%(year)s年第1季度") % {"year": year}
-        return _("%(year)s年1—%(quarter)s季度") % {"year": year, "quarter": quarter}
-    if quarter == 4:
-        return _("%(year)s年") % {"year": year}
-    return _("%(year)s年第%(quarter)s季度") % {"year": year, "quarter": quarter}
-
-
-def meets(value: float, target: float, comparator: str) -> bool:
-    if comparator == ">":
-        return value > target
-    if comparator == "<=":
-        return value <= target
-    return value >= target  # >=, = (达到), range (the lower bound)
-
-
-# --- rule texts (shown beside every status) -----------------------------------------------
-
-
-def rule_text(plan: Plan, th: Thresholds) -> str:
-    values = {"on": fmt(th.on_track), "risk": fmt(th.at_risk), "gap": f"{th.gap * 100:.0f}%"}
-    kind = plan.kind
-    if kind in ("level", "annual_flow", "per_unit"):
-        text = _(
-            "最新值达到目标即为已完成;否则按开放SDG方法,R=基期以来实际年均增速÷达到目标所需年均增速:"
-            "R≥%(on)s 正常推进,%(risk)s≤R<%(on)s 有风险,R<%(risk)s(含负值)滞后;时限已到仍未达到为滞后。"
-        )
-    elif kind == "range":
-        text = _(
-            "达到区间下限即为已完成(超过上限会提示核实);否则按下限计算 R=实际年均增速÷所需年均增速:"
-            "R≥%(on)s 正常推进,%(risk)s≤R<%(on)s 有风险,R<%(risk)s 滞后。"
-        )
-    elif kind == "avg_growth_rate":
-        text = _(
-            "基期以来的复合年均增速达到目标即为已完成;否则 R=实际年均增速÷目标增速:"
-            "R≥%(on)s 正常推进,%(risk)s≤R<%(on)s 有风险,R<%(risk)s 滞后。"
-        )
-    elif kind == "cumulative":
-        text = _(
-            "方案开始以来的累计值达到目标即为已完成;否则比较完成率 C=累计÷目标 与时间进度 E:"
-            "C≥%(on)s×E 正常推进,C≥%(risk)s×E 有风险,否则滞后;时限已到仍未达到为滞后。"
-        )
-    elif kind in EVERY_YEAR_KINDS:
-        text = _(
-            "每个完整年度都须达到目标,时限届满且每年均达到为已完成;最近一个完整年度达到目标为正常推进,"
-            "差距不超过目标的%(gap)s为有风险,否则滞后;本年截至当季的数据仅供参考。"
-        )
-    elif kind == "milestone":
-        text = _("有证明材料的完成记录即为已完成;未完成且已过时限为滞后,否则为正常推进。")
-    else:
-        text = _("无适用规则。")
-    text = text % values
-    if plan.downward and kind != "milestone":
-        text += _("本指标目标为“不高于”,判断方向相反。")
-    return text
-
-
-# --- the rules ----------------------------------------------------------------------------
+__all__ = [
+    "ACHIEVED",
+    "ON_TRACK",
+    "AT_RISK",
+    "BEHIND",
+    "NO_DATA",
+    "MISSED",
+    "PENDING",
+    "STATUSES",
+    "FINAL_STATUSES",
+    "LEVEL_KINDS",
+    "EVERY_YEAR_KINDS",
+    "status_label",
+    "Point",
+    "Plan",
+    "Thresholds",
+    "Baseline",
+    "MilestoneState",
+    "Assessment",
+    "fmt",
+    "pct",
+    "period_label",
+    "meets",
+    "rule_text",
+    "assess",
+    "plan_deadline_date",
+    "growth_rates",
+    "project",
+    "projection_text",
+]
 
 
 def assess(
@@ -262,25 +95,48 @@ def assess(
     milestone: MilestoneState | None = None,
     today: date | None = None,
 ) -> Assessment:
-    """Status, completion and projection of one indicator from its quarterly points.
+    """Status, completion, progress and projection of one indicator from its quarterly points.
 
-    Points after the deadline's quarter are ignored: a target is judged at its deadline."""
+    The indicator is assessed on one reference period (reference.py): the latest full year
+    for annual kinds, the latest quarter for stocks; a later year to date is only provisional.
+    Before the deadline the per-kind rules below give on track / at risk / behind; at the
+    deadline's period the verdict is final (已完成 / 未完成); when the deadline has passed
+    (`today`) but its period is not fully reported the verdict is 待年度数据. Points after the
+    deadline's quarter are ignored: a target is judged at its deadline."""
     th = thresholds or Thresholds()
     baseline = baseline or Baseline(None, plan.baseline_year, _("缺少基期值。"))
     rule = rule_text(plan, th)
     if plan.kind == "milestone":
         return _assess_milestone(plan, milestone or MilestoneState(), today or timezone.localdate(), rule)
     usable = sorted((p for p in points if p.index <= plan.deadline_index), key=lambda p: (p.year, p.quarter))
-    if plan.kind == "cumulative":
-        result = _assess_cumulative(plan, usable, th, rule)
-    elif plan.kind in EVERY_YEAR_KINDS:
-        result = _assess_every_year(plan, usable, baseline, th, rule)
-    elif plan.kind == "avg_growth_rate":
-        result = _assess_avg_growth(plan, usable, th, rule)
+    annual = ref_rules.is_annual(plan.kind, usable)
+    final_index = ref_rules.deadline_period(plan.deadline, annual)
+    reached = today is not None and today >= plan_deadline_date(plan)
+    ref = ref_rules.reference_point(usable, annual=annual, last_index=final_index)
+    prov = ref_rules.provisional_point(usable, ref)
+    if ref is None:
+        result = _without_reference(plan, usable, prov, reached, rule)
     else:
-        result = _assess_level(plan, usable, baseline, th, rule)
+        upto = [p for p in usable if p.index <= ref.index]
+        result = _progress_status(plan, upto, baseline, th, rule)
+        _apply_convention(result, plan, ref, baseline, upto, th)
+        if ref.index >= final_index:
+            _final_verdict(result, plan, ref)
+        elif reached:
+            _deadline_passed(result, plan, ref, annual, final_index)
+    if prov is not None and ref is not None:
+        result.provisional_value = prov.value
+        result.provisional_year, result.provisional_quarter = prov.year, prov.quarter
+        result.provisional_partial = prov.partial
+        result.reason += _("(%(period)s为 %(value)s%(unit)s,仅供参考,不作为完成值)") % {
+            "period": period_label(prov.year, prov.quarter, prov.partial),
+            "value": fmt(prov.value),
+            "unit": _unit(plan),
+        }
     if result.projection is not None:
         result.projection_period = plan.deadline_label
+    if result.final or result.status == PENDING:
+        result.projection, result.projection_text, result.projection_period = None, "", ""
     if result.year is not None and result.status != NO_DATA:
         # say so when later quarters could not be computed (a missing report blocks them)
         judged = result.year * 4 + (result.quarter or 4) - 1
@@ -293,532 +149,211 @@ def assess(
     return result
 
 
-def _no_data(plan: Plan, points: list[Point], rule: str, reason: str = "") -> Assessment:
-    if not reason:
-        latest = points[-1] if points else None
-        if latest is None:
-            reason = _("无数据:方案期内尚无可用于计算的统计数据。")
-        else:
-            reason = _("无数据:%(period)s %(reason)s") % {
-                "period": period_label(latest.year, latest.quarter, latest.partial),
-                "reason": latest.reason or _("无法计算。"),
-            }
-    return Assessment(status=NO_DATA, reason=reason, rule=rule)
+def plan_deadline_date(plan: Plan) -> date:
+    """The last day of the deadline month: from that day on a verdict is final."""
+    year, month = plan.deadline
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
 
 
-def _by_ratio(r: float, th: Thresholds) -> str:
-    if r >= th.on_track:
-        return ON_TRACK
-    if r >= th.at_risk:
-        return AT_RISK
-    return BEHIND
+def _unit(plan: Plan) -> str:
+    return "%" if plan.kind in ref_rules.GROWTH_KINDS else plan.unit
 
 
-def _ratio_text(r: float, th: Thresholds) -> str:
-    if r >= th.on_track:
-        return _("R≥%(on)s") % {"on": fmt(th.on_track)}
-    if r >= th.at_risk:
-        return _("%(risk)s≤R<%(on)s") % {"risk": fmt(th.at_risk), "on": fmt(th.on_track)}
-    return _("R<%(risk)s") % {"risk": fmt(th.at_risk)}
+def _progress_status(plan: Plan, points: list[Point], baseline: Baseline, th: Thresholds, rule: str):
+    """The per-kind rules (§3 of docs/progress-rules.md) on the points up to the reference."""
+    if plan.kind == "cumulative":
+        return _assess_cumulative(plan, points, th, rule)
+    if plan.kind in EVERY_YEAR_KINDS:
+        return _assess_every_year(plan, points, baseline, th, rule)
+    if plan.kind == "avg_growth_rate":
+        return _assess_avg_growth(plan, points, th, rule)
+    return _assess_level(plan, points, baseline, th, rule)
 
 
-def growth_rates(
-    base: float, value: float, target: float, n_obs: float, n_req: float
-) -> tuple[float, float, str]:
-    """Observed and required annual growth: compound when every number is positive (the
-    Open SDG method), linear (change per year) otherwise. Returns (observed, required, method)."""
-    if base > 0 and value > 0 and target > 0:
-        observed = (value / base) ** (1 / n_obs) - 1
-        required = (target / base) ** (1 / n_req) - 1
-        return observed, required, "compound"
-    return (value - base) / n_obs, (target - base) / n_req, "linear"
-
-
-def project(base: float, value: float, n_obs: float, n_req: float) -> float:
-    """The value at the deadline if the observed growth since the baseline continues:
-    compound when both numbers are positive, else linear."""
-    if base > 0 and value > 0:
-        return value * (value / base) ** ((n_req - n_obs) / n_obs)
-    return value + (value - base) / n_obs * (n_req - n_obs)
-
-
-def projection_text(plan: Plan, value: float | None, *, rate: bool = False) -> str:
-    if value is None:
-        return ""
-    unit = "%" if rate else plan.unit
-    return _("预计%(when)s达到%(value)s%(unit)s(目标%(target)s)") % {
-        "when": plan.deadline_label,
-        "value": fmt(value),
-        "unit": unit,
-        "target": plan.target_text,
-    }
-
-
-def _completion_level(
-    value: float, base: float | None, target: float, downward: bool = False
-) -> float | None:
-    """Completion against baseline → target, (V − B) ÷ (T − B), when the target asks for a
-    change from the baseline; otherwise (no baseline, or the baseline already meets it)
-    V ÷ T (T ÷ V for a "<=" target)."""
-    if base is not None and ((target < base) if downward else (target > base)):
-        return (value - base) / (target - base)
-    return _completion_ratio(value, target, downward)
-
-
-def _assess_level(
-    plan: Plan, points: list[Point], baseline: Baseline, th: Thresholds, rule: str
-) -> Assessment:
-    valued = [p for p in points if p.value is not None]
-    if not valued:
-        return _no_data(plan, points, rule)
-    latest = valued[-1]
-    full = [p for p in valued if not p.partial]
-    flags: list[str] = []
-    # A year-to-date flow that already reaches an annual target has reached it for the year.
-    if latest.partial and plan.kind == "annual_flow" and not plan.downward:
-        if meets(latest.value, plan.target, plan.comparator):
-            return _achieved_level(plan, latest, baseline, rule, flags)
-    if not full:
-        return Assessment(
-            status=NO_DATA,
-            reason=_("无数据:尚无完整年度数据;%(period)s为 %(value)s%(unit)s,仅供参考。")
-            % {
-                "period": period_label(latest.year, latest.quarter, True),
-                "value": fmt(latest.value),
-                "unit": plan.unit,
-            },
-            rule=rule,
-            value=latest.value,
-            year=latest.year,
-            quarter=latest.quarter,
-            partial=True,
-        )
-    point = full[-1]
-    provisional = ""
-    if latest is not point:
-        provisional = _("(%(period)s为 %(value)s%(unit)s,仅供参考)") % {
-            "period": period_label(latest.year, latest.quarter, latest.partial),
-            "value": fmt(latest.value),
-            "unit": plan.unit,
-        }
-    if meets(point.value, plan.target, plan.comparator):
-        result = _achieved_level(plan, point, baseline, rule, flags)
-        result.reason += provisional
-        return result
-    base = baseline.value
-    common = {
-        "value": point.value,
-        "year": point.year,
-        "quarter": point.quarter,
-        "partial": point.partial,
-        "baseline": base,
-        "completion": _completion_level(point.value, base, plan.target, plan.downward),
-    }
+def _without_reference(plan: Plan, usable: list[Point], prov: Point | None, reached: bool, rule: str):
+    """No complete period yet: no 完成值. The year to date is shown as provisional only."""
+    if prov is None:
+        return _no_data(plan, usable, rule)
     values = {
-        "period": period_label(point.year, point.quarter, point.partial),
-        "value": fmt(point.value),
-        "unit": plan.unit,
-        "target": plan.target_text,
+        "period": period_label(prov.year, prov.quarter, prov.partial),
+        "value": fmt(prov.value),
+        "unit": _unit(plan),
     }
-    if point.index >= plan.deadline_index:
-        return Assessment(
-            status=BEHIND,
-            reason=_("时限已到:%(period)s为 %(value)s%(unit)s,未达到目标 %(target)s。") % values,
-            rule=rule,
-            **common,
+    if reached:
+        status = PENDING
+        reason = _(
+            "待年度数据:完成时限%(when)s已到,全年数据尚未报齐;%(period)s为 %(value)s%(unit)s,仅供参考。"
         )
-    if base is None:
-        return Assessment(
-            status=NO_DATA,
-            reason=_("无数据:缺少基期值,无法判断进度。%(fix)s") % {"fix": baseline.reason},
-            rule=rule,
-            **common,
-        )
-    n_obs = point.time - plan.baseline_time
-    n_req = plan.deadline_time - plan.baseline_time
-    if n_obs <= 0 or n_req <= 0:
-        return Assessment(
-            status=NO_DATA,
-            reason=_("无数据:基期年(%(year)s年)之后尚无完整数据。") % {"year": plan.baseline_year},
-            rule=rule,
-            **common,
-        )
-    needs_growth = plan.target > base if not plan.downward else plan.target < base
-    if not needs_growth:
-        return Assessment(
-            status=BEHIND,
-            reason=_("基期值 %(base)s 已达到目标,但%(period)s回落到 %(value)s%(unit)s。")
-            % {**values, "base": fmt(base)},
-            rule=rule,
-            **common,
-        )
-    observed, required, method = growth_rates(base, point.value, plan.target, n_obs, n_req)
-    r = observed / required
-    projection = project(base, point.value, n_obs, n_req)
-    if method == "compound":
-        how = _("R=实际年均增速 %(obs)s ÷ 所需年均增速 %(req)s = %(r)s(%(band)s)")
-        obs_text, req_text = f"{observed * 100:.1f}%", f"{required * 100:.1f}%"
+        values["when"] = plan.deadline_label
     else:
-        how = _("R=实际年均变化 %(obs)s ÷ 所需年均变化 %(req)s = %(r)s(%(band)s,基期值非正数,按线性计算)")
-        obs_text, req_text = fmt(observed), fmt(required)
-    reason = _("%(period)s为 %(value)s%(unit)s,基期(%(byear)s年)%(base)s,目标 %(target)s;") % {
-        **values,
-        "byear": plan.baseline_year,
-        "base": fmt(base),
-    }
-    reason += how % {"obs": obs_text, "req": req_text, "r": f"{r:.2f}", "band": _ratio_text(r, th)}
+        status = NO_DATA
+        reason = _("无数据:尚无完整年度数据;%(period)s为 %(value)s%(unit)s,仅供参考。")
     return Assessment(
-        status=_by_ratio(r, th),
-        reason=reason + provisional,
+        status=status,
+        reason=reason % values,
         rule=rule,
-        ratio=r,
-        projection=projection,
-        projection_text=projection_text(plan, projection),
-        flags=flags,
-        **common,
+        provisional_value=prov.value,
+        provisional_year=prov.year,
+        provisional_quarter=prov.quarter,
+        provisional_partial=prov.partial,
     )
 
 
-def _achieved_level(plan: Plan, point: Point, baseline: Baseline, rule: str, flags: list[str]) -> Assessment:
-    values = {
-        "period": period_label(point.year, point.quarter, point.partial),
-        "value": fmt(point.value),
-        "unit": plan.unit,
+def _apply_convention(
+    result: Assessment, plan: Plan, ref: Point, baseline: Baseline, upto: list[Point], th: Thresholds
+) -> None:
+    """The reference value, the evaluator's 完成率 and the 进展度 on whatever the rule said."""
+    result.value, result.year, result.quarter, result.partial = ref.value, ref.year, ref.quarter, False
+    result.completion = ref_rules.completion(
+        plan.kind, plan.comparator, ref.value, plan.target, plan.target_max
+    )
+    base = baseline.value
+    comparable = plan.kind not in ref_rules.GROWTH_KINDS and plan.kind != "cumulative"
+    if comparable:
+        result.baseline = base if result.baseline is None else result.baseline
+        result.progress = ref_rules.progress_share(ref.value, base, plan.target, downward=plan.downward)
+        if (
+            ref_rules.baseline_meets(base, plan.target, plan.comparator)
+            and "baseline_met" not in result.flags
+        ):
+            result.flags.append("baseline_met")
+            result.reason = (
+                _("基期已达标:基期(%(year)s年)值 %(base)s 已达到目标 %(target)s。")
+                % {
+                    "year": baseline.year,
+                    "base": fmt(base),
+                    "target": plan.target_text,
+                }
+                + result.reason
+            )
+    if plan.kind == "avg_growth_rate":
+        rates = ref_rules.yearly_rates(upto, plan.baseline_year)
+        result.yearly = [
+            {
+                "year": p.year,
+                "value": p.value,
+                "rate": rates.get(p.year),
+                "met": meets(p.value, plan.target, plan.comparator),
+                "completion": ref_rules.completion(plan.kind, plan.comparator, p.value, plan.target),
+            }
+            for p in upto
+            if p.quarter == 4 and not p.partial and p.value is not None and p.year > plan.baseline_year
+        ]
+        if rates:
+            result.reason += _("逐年增速:%(rates)s。") % {
+                "rates": "、".join(f"{y}年 {rates[y]:.1f}%" for y in sorted(rates))
+            }
+    if plan.kind == "range" and plan.target_max is not None and ref.value > plan.target_max:
+        if "above_max" not in result.flags:
+            result.flags.append("above_max")
+    if result.status == NO_DATA:
+        # a value without a baseline still has a status: judged on its 完成率 alone
+        met = meets(ref.value, plan.target, plan.comparator)
+        status = _every_year_status(ref.value, plan.target, plan.comparator, th)
+        if met and plan.kind not in EVERY_YEAR_KINDS:
+            status = ACHIEVED
+        result.status = status
+        result.reason = _("%(period)s为 %(value)s%(unit)s,目标 %(target)s,完成率 %(c)s;") % {
+            "period": period_label(ref.year, ref.quarter),
+            "value": fmt(ref.value),
+            "unit": _unit(plan),
+            "target": plan.target_text,
+            "c": pct(result.completion),
+        } + result.reason.replace(_("无数据:"), "")
+
+
+def _ref_values(result: Assessment, plan: Plan, ref: Point) -> dict:
+    return {
+        "period": period_label(ref.year, ref.quarter),
+        "value": fmt(ref.value),
+        "unit": _unit(plan),
         "target": plan.target_text,
+        "c": pct(result.completion),
     }
-    reason = _("%(period)s为 %(value)s%(unit)s,已达到目标 %(target)s。") % values
-    if plan.kind == "range" and plan.target_max is not None and point.value > plan.target_max:
-        flags.append("above_max")
+
+
+def _final_verdict(result: Assessment, plan: Plan, ref: Point) -> None:
+    """The reference period is the deadline's: 已完成 or 未完成, nothing in between."""
+    values = _ref_values(result, plan, ref)
+    result.final = True
+    if meets(ref.value, plan.target, plan.comparator):
+        result.status = ACHIEVED
+        reason = _("%(period)s为 %(value)s%(unit)s,达到目标 %(target)s,完成率 %(c)s。") % values
+        missed = [
+            row["year"] for row in result.yearly if not row.get("met", True) and row["year"] != ref.year
+        ]
+        if missed and plan.kind in EVERY_YEAR_KINDS:
+            reason += _("此前%(years)s年未达到。") % {"years": "、".join(str(y) for y in missed)}
+    else:
+        result.status = MISSED
+        reason = _("时限已到:%(period)s为 %(value)s%(unit)s,未达到目标 %(target)s,完成率 %(c)s。") % values
+    if "baseline_met" in result.flags:
+        reason = _("基期已达标。") + reason
+    if plan.kind == "avg_growth_rate" and result.yearly:
+        rates = [row for row in result.yearly if row.get("rate") is not None]
+        if rates:
+            reason += _("逐年增速:%(rates)s。") % {
+                "rates": "、".join(f"{row['year']}年 {row['rate']:.1f}%" for row in rates)
+            }
+    if "above_max" in result.flags:
         reason += _("注意:高于区间上限 %(max)s%(unit)s,请核实。") % {
             "max": fmt(plan.target_max),
             "unit": plan.unit,
         }
-    return Assessment(
-        status=ACHIEVED,
-        reason=reason,
-        rule=rule,
-        value=point.value,
-        year=point.year,
-        quarter=point.quarter,
-        partial=point.partial,
-        baseline=baseline.value,
-        completion=_completion_level(point.value, baseline.value, plan.target, plan.downward),
-        flags=flags,
+    result.reason = reason
+
+
+def _deadline_passed(result: Assessment, plan: Plan, ref: Point, annual: bool, final_index: int) -> None:
+    """The deadline passed but its period is not in. A stock or running sum that already
+    meets a ">=" target has met it; anything else waits for the figures (待年度数据)."""
+    values = {
+        **_ref_values(result, plan, ref),
+        "when": plan.deadline_label,
+        "awaited": period_label(final_index // 4, 4)
+        if annual
+        else _("%(year)s年第%(quarter)s季度") % {"year": final_index // 4, "quarter": final_index % 4 + 1},
+    }
+    prefix = _("基期已达标。") if "baseline_met" in result.flags else ""
+    if not annual and not plan.downward and meets(ref.value, plan.target, plan.comparator):
+        result.status, result.final = ACHIEVED, True
+        text = _("截至%(period)s为 %(value)s%(unit)s,已达到目标 %(target)s,完成率 %(c)s。")
+        result.reason = prefix + text % values
+        return
+    result.status = PENDING
+    text = _(
+        "待年度数据:完成时限%(when)s已到,%(awaited)s数据尚未报齐;"
+        "最近完整期%(period)s为 %(value)s%(unit)s,完成率 %(c)s。"
     )
-
-
-def _assess_avg_growth(plan: Plan, points: list[Point], th: Thresholds, rule: str) -> Assessment:
-    valued = [p for p in points if p.value is not None]
-    if not valued:
-        return _no_data(plan, points, rule)
-    full = [p for p in valued if not p.partial]
-    point = full[-1] if full else valued[-1]
-    value = point.value
-    common = {
-        "value": value,
-        "year": point.year,
-        "quarter": point.quarter,
-        "partial": point.partial,
-        "projection": value,
-        "projection_text": projection_text(plan, value, rate=True),
-    }
-    values = {
-        "period": period_label(point.year, point.quarter, point.partial),
-        "byear": plan.baseline_year,
-        "value": fmt(value),
-        "target": plan.target_text,
-    }
-    note = _("(本年截至当季,仅供参考)") if point.partial else ""
-    target = plan.target
-    completion = (value / target) if target and not plan.downward else (target / value if value else None)
-    if meets(value, target, plan.comparator):
-        return Assessment(
-            status=ACHIEVED,
-            reason=_("%(byear)s年至%(period)s的年均增速为 %(value)s%%,已达到目标 %(target)s%%。") % values
-            + note,
-            rule=rule,
-            completion=completion,
-            **common,
-        )
-    if point.index >= plan.deadline_index:
-        return Assessment(
-            status=BEHIND,
-            reason=_("时限已到:%(byear)s年至%(period)s的年均增速为 %(value)s%%,未达到目标 %(target)s%%。")
-            % values,
-            rule=rule,
-            completion=completion,
-            **common,
-        )
-    if not target:
-        r = 0.0
-    elif plan.downward:
-        r = target / value if value > 0 else 0.0
-    else:
-        r = value / target
-    reason = _("%(byear)s年至%(period)s的年均增速为 %(value)s%%,目标 %(target)s%%;") % values
-    reason += _("R=%(value)s%% ÷ %(target)s%% = %(r)s(%(band)s)") % {
-        **values,
-        "r": f"{r:.2f}",
-        "band": _ratio_text(r, th),
-    }
-    return Assessment(
-        status=_by_ratio(r, th), reason=reason + note, rule=rule, ratio=r, completion=completion, **common
-    )
-
-
-def _assess_cumulative(plan: Plan, points: list[Point], th: Thresholds, rule: str) -> Assessment:
-    valued = [p for p in points if p.value is not None]
-    if not valued:
-        return _no_data(plan, points, rule)
-    point = valued[-1]
-    total, target = point.value, plan.target
-    span = plan.deadline_time - plan.start_time
-    elapsed = min(max((point.time - plan.start_time) / span, 0.0), 1.0) if span > 0 else 1.0
-    completion = total / target if target else None
-    values = {
-        "period": period_label(point.year, point.quarter),
-        "value": fmt(total),
-        "unit": plan.unit,
-        "target": plan.target_text,
-        "c": pct(completion),
-        "e": pct(elapsed),
-    }
-    common = {
-        "value": total,
-        "year": point.year,
-        "quarter": point.quarter,
-        "completion": completion,
-        "elapsed": elapsed,
-    }
-    at_deadline = point.index >= plan.deadline_index
-    projection = total / elapsed if 0 < elapsed < 1 else None
-    if projection is not None:
-        common["projection"] = projection
-        common["projection_text"] = projection_text(plan, projection)
-    if plan.downward:
-        if total > target:
-            return Assessment(
-                status=BEHIND,
-                reason=_("截至%(period)s累计 %(value)s%(unit)s,已超过上限 %(target)s。") % values,
-                rule=rule,
-                **common,
-            )
-        if at_deadline:
-            return Assessment(
-                status=ACHIEVED,
-                reason=_("时限已到:累计 %(value)s%(unit)s,未超过 %(target)s。") % values,
-                rule=rule,
-                **common,
-            )
-        limit_on, limit_risk = elapsed / th.on_track, elapsed / th.at_risk if th.at_risk else math.inf
-        status = ON_TRACK if completion <= limit_on else AT_RISK if completion <= limit_risk else BEHIND
-        reason = _("截至%(period)s累计 %(value)s%(unit)s(完成率 C=%(c)s),时间进度 E=%(e)s;") % values
-        reason += _("C≤E÷%(on)s 为正常推进,C≤E÷%(risk)s 为有风险。") % {
-            "on": fmt(th.on_track),
-            "risk": fmt(th.at_risk),
-        }
-        return Assessment(status=status, reason=reason, rule=rule, **common)
-    if meets(total, target, plan.comparator):
-        common.pop("projection", None)
-        common.pop("projection_text", None)
-        return Assessment(
-            status=ACHIEVED,
-            reason=_("截至%(period)s累计 %(value)s%(unit)s,已达到目标 %(target)s。") % values,
-            rule=rule,
-            **common,
-        )
-    if at_deadline:
-        return Assessment(
-            status=BEHIND,
-            reason=_("时限已到:累计 %(value)s%(unit)s,未达到目标 %(target)s(完成率 %(c)s)。") % values,
-            rule=rule,
-            **common,
-        )
-    if elapsed <= 0:
-        return Assessment(
-            status=NO_DATA,
-            reason=_("无数据:方案尚未开始。"),
-            rule=rule,
-            **common,
-        )
-    if completion >= th.on_track * elapsed:
-        status, band = ON_TRACK, _("C≥%(on)s×E") % {"on": fmt(th.on_track)}
-    elif completion >= th.at_risk * elapsed:
-        status, band = (
-            AT_RISK,
-            _("%(risk)s×E≤C<%(on)s×E")
-            % {
-                "on": fmt(th.on_track),
-                "risk": fmt(th.at_risk),
-            },
-        )
-    else:
-        status, band = BEHIND, _("C<%(risk)s×E") % {"risk": fmt(th.at_risk)}
-    reason = _("截至%(period)s累计 %(value)s%(unit)s,完成率 C=%(c)s,时间进度 E=%(e)s(%(band)s)。") % {
-        **values,
-        "band": band,
-    }
-    return Assessment(status=status, reason=reason, rule=rule, **common)
-
-
-def _assess_every_year(
-    plan: Plan, points: list[Point], baseline: Baseline, th: Thresholds, rule: str
-) -> Assessment:
-    target, cmp = plan.target, plan.comparator
-    last_year = plan.deadline[0]
-    years = range(plan.first_plan_year, last_year + 1)
-    full_by_year = {p.year: p for p in points if p.quarter == 4 and not p.partial and p.value is not None}
-    yearly = []
-    for year in years:
-        point = full_by_year.get(year)
-        if point is not None:
-            yearly.append(
-                {
-                    "year": year,
-                    "value": point.value,
-                    "met": meets(point.value, target, cmp),
-                    "completion": _completion_ratio(point.value, target, plan.downward),
-                }
-            )
-    plan_full = [row for row in yearly]
-    valued = [p for p in points if p.value is not None and p.year in years]
-
-    def completion_of(value: float) -> float | None:
-        return _completion_ratio(value, target, plan.downward)
-
-    if not plan_full:
-        # No full plan year yet: judge the current year to date, provisionally.
-        if not valued:
-            return _no_data(plan, [p for p in points if p.year in years] or points, rule)
-        point = valued[-1]
-        share = point.quarter / 4 if (plan.kind == "yearly_minimum" and point.partial) else 1.0
-        goal = target * share
-        status = _every_year_status(point.value, goal, cmp, th)
-        reason = _(
-            "尚无完整年度数据,暂按%(period)s的 %(value)s%(unit)s 判断(仅供参考),对应目标 %(goal)s。"
-        ) % {
-            "period": period_label(point.year, point.quarter, point.partial),
-            "value": fmt(point.value),
-            "unit": plan.unit,
-            "goal": fmt(goal),
-        }
-        return Assessment(
-            status=status,
-            reason=reason,
-            rule=rule,
-            value=point.value,
-            year=point.year,
-            quarter=point.quarter,
-            partial=point.partial,
-            completion=completion_of(point.value / share if share else point.value),
-            yearly=yearly,
-        )
-    latest = full_by_year[plan_full[-1]["year"]]
-    missing = [y for y in years if y <= latest.year and y not in full_by_year]
-    missed = [row["year"] for row in plan_full if not row["met"]]
-    deadline_done = last_year in full_by_year
-    values = {
-        "year": latest.year,
-        "value": fmt(latest.value),
-        "unit": plan.unit,
-        "target": plan.target_text,
-        "years": "、".join(str(y) for y in missed),
-        "missing": "、".join(str(y) for y in missing),
-    }
-    common = {
-        "value": latest.value,
-        "year": latest.year,
-        "quarter": 4,
-        "partial": False,
-        "completion": completion_of(latest.value),
-        "yearly": yearly,
-    }
-    later = [p for p in valued if p.index > latest.index]
-    note = ""
-    if later:
-        cur = later[-1]
-        note = _("(%(period)s为 %(value)s%(unit)s,仅供参考)") % {
-            "period": period_label(cur.year, cur.quarter, cur.partial),
-            "value": fmt(cur.value),
-            "unit": plan.unit,
-        }
-    if plan.kind == "growth_rate":
-        common["projection"] = latest.value
-        common["projection_text"] = projection_text(plan, latest.value, rate=True)
-    elif plan.kind == "yearly_minimum" and baseline.value is not None:
-        n_obs = latest.time - plan.baseline_time
-        n_req = plan.deadline_time - plan.baseline_time
-        if n_obs > 0 and n_req > n_obs:
-            projected = project(baseline.value, latest.value, n_obs, n_req)
-            common["projection"] = projected
-            common["projection_text"] = projection_text(plan, projected)
-    if deadline_done and not missed and not missing:
-        return Assessment(
-            status=ACHIEVED,
-            reason=_("方案期内每个年度均达到目标 %(target)s,%(year)s年为 %(value)s%(unit)s。") % values,
-            rule=rule,
-            **common,
-        )
-    if deadline_done and (missed or missing):
-        reason = _("时限已到:")
-        if missed:
-            reason += _("%(years)s年未达到目标 %(target)s。") % values
-        if missing:
-            reason += _("%(missing)s年没有全年数值。") % values
-        return Assessment(status=BEHIND, reason=reason, rule=rule, **common)
-    status = _every_year_status(latest.value, target, cmp, th)
-    if status == ON_TRACK:
-        reason = _("%(year)s年为 %(value)s%(unit)s,达到目标 %(target)s;其后每年仍须达到。") % values
-    elif status == AT_RISK:
-        reason = _("%(year)s年为 %(value)s%(unit)s,未达到目标 %(target)s,差距在目标的%(gap)s以内。") % {
-            **values,
-            "gap": f"{th.gap * 100:.0f}%",
-        }
-    else:
-        reason = _("%(year)s年为 %(value)s%(unit)s,未达到目标 %(target)s,差距超过目标的%(gap)s。") % {
-            **values,
-            "gap": f"{th.gap * 100:.0f}%",
-        }
-    if missed and status == ON_TRACK:
-        reason += _("此前%(years)s年未达到。") % values
-    if missing:
-        reason += _("%(missing)s年没有全年数值。") % values
-    return Assessment(status=status, reason=reason + note, rule=rule, **common)
-
-
-def _completion_ratio(value: float, target: float, downward: bool) -> float | None:
-    if downward:
-        return target / value if value else None
-    return value / target if target else None
-
-
-def _every_year_status(value: float, target: float, cmp: str, th: Thresholds) -> str:
-    if meets(value, target, cmp):
-        return ON_TRACK
-    shortfall = (value - target) if cmp == "<=" else (target - value)
-    return AT_RISK if shortfall <= th.gap * abs(target) else BEHIND
+    result.reason = text % values + prefix
 
 
 def _assess_milestone(plan: Plan, state: MilestoneState, today: date, rule: str) -> Assessment:
-    year, month = plan.deadline
-    passed = (today.year, today.month) > (year, month)
+    """Done with evidence → 已完成. From the deadline's last day on, anything else is a final
+    未完成 (saying whether a completion was recorded without evidence); before it, 正常推进."""
+    reached = today >= plan_deadline_date(plan)
+    evidence = _("有证明材料") if state.has_evidence else _("无证明材料")
     if state.done and state.has_evidence:
         when = state.done_on.isoformat() if state.done_on else "—"
         return Assessment(
             status=ACHIEVED,
-            reason=_("已于%(when)s完成,有证明材料。") % {"when": when},
+            reason=_("已完成:于%(when)s完成,%(evidence)s。") % {"when": when, "evidence": evidence},
             rule=rule,
             value=1.0,
             completion=1.0,
+            final=True,
         )
     lack = _("已标记完成但缺少证明材料;") if state.done else ""
-    if passed:
+    if reached:
         return Assessment(
-            status=BEHIND,
-            reason=lack + _("完成时限%(when)s已过,尚未确认完成。") % {"when": plan.deadline_label},
+            status=MISSED,
+            reason=_("未完成:完成时限%(when)s已到,") % {"when": plan.deadline_label}
+            + (lack or _("没有完成记录;"))
+            + evidence
+            + "。",
             rule=rule,
             value=0.0,
             completion=0.0,
+            final=True,
         )
     return Assessment(
         status=ON_TRACK,

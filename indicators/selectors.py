@@ -244,9 +244,10 @@ def programme_status_rows(*, programme) -> list[dict]:
     rows = []
     for indicator in programme.indicators.order_by("order", "pk"):
         p = progress.get(indicator.pk)
-        period = ""
-        if p is not None and p.year:
-            period = rules.period_label(p.year, p.quarter or 4, p.is_partial)
+        period = p.period_label if p is not None else ""
+        provisional = None
+        if p is not None and p.provisional_value is not None:
+            provisional = {"value": float(p.provisional_value), "period": p.provisional_period}
         rows.append(
             {
                 "name": indicator.name,
@@ -261,6 +262,9 @@ def programme_status_rows(*, programme) -> list[dict]:
                 "deadline": indicator.deadline,
                 "baseline": None if p is None or p.baseline_value is None else float(p.baseline_value),
                 "completion": None if p is None or p.completion is None else float(p.completion),
+                "progress": None if p is None or p.progress is None else float(p.progress),
+                "provisional": provisional,
+                "final": bool(p is not None and p.is_final),
                 "status": p.status if p is not None else rules.NO_DATA,
                 "status_label": rules.status_label(p.status if p is not None else rules.NO_DATA),
                 "reason": p.reason

@@ -257,8 +257,16 @@ def _pause() -> None:
         time.sleep(delay)
 
 
+def assessment_date() -> date:
+    """The date a stored assessment is made as of: today. A target whose deadline month has
+    ended gets its final verdict (or 待年度数据); tests fix this date in their conftest."""
+    return timezone.localdate()
+
+
 def _compute(programme, scope: _Scope, report, today: date | None):
     from .selectors import statistic_rows_frame
+
+    today = today or assessment_date()
 
     catalogue = statistic_catalogue(city=programme.city_id)
     frame = statistic_rows_frame(programme_ids=[programme.pk], codes=scope.codes, catalogue=catalogue)
@@ -548,6 +556,12 @@ def _progress_fields(result: engine.IndicatorResult, spec_hash: str) -> dict:
         "baseline_value": _dec(a.baseline if a.baseline is not None else result.baseline.value),
         "baseline_year": result.baseline.year,
         "completion": _dec(a.completion),
+        "progress": _dec(a.progress) if a.progress is not None and abs(a.progress) < 1e9 else None,
+        "provisional_value": _dec(a.provisional_value),
+        "provisional_year": a.provisional_year,
+        "provisional_quarter": a.provisional_quarter,
+        "provisional_partial": a.provisional_partial,
+        "is_final": a.final,
         "ratio": _dec(a.ratio),
         "elapsed": _dec(a.elapsed),
         "projection_value": _dec(a.projection),
@@ -563,6 +577,7 @@ def _progress_fields(result: engine.IndicatorResult, spec_hash: str) -> dict:
                 "met": y["met"],
                 "completion": str(_dec(y["completion"])),
             }
+            | ({"rate": str(_dec(y["rate"]))} if y.get("rate") is not None else {})
             for y in a.yearly
         ],
         "formula": result.formula,

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import deletion_views, views
 
@@ -20,8 +20,9 @@ urlpatterns = [
         deletion_views.plan_object_delete_view,
         name="plan_object_delete",
     ),
-    path(
-        "programmes/<slug:slug>/<str:kind>/<int:pk>/<str:action>/",
+    # only the two actions: a wider pattern would shadow other rooms' programme URLs
+    re_path(
+        r"^programmes/(?P<slug>[-\w]+)/(?P<kind>[a-z_]+)/(?P<pk>[0-9]+)/(?P<action>archive|restore)/$",
         deletion_views.plan_object_archive_view,
         name="plan_object_archive",
     ),
@@ -30,5 +31,9 @@ urlpatterns = [
     path("agencies/<int:pk>/", views.agency_detail, name="agency_detail"),
     path("agencies/<int:pk>/edit/", views.agency_edit, name="agency_edit"),
     path("agencies/<int:pk>/delete/", deletion_views.agency_delete_view, name="agency_delete"),
-    path("agencies/<int:pk>/<str:action>/", deletion_views.agency_archive_view, name="agency_archive"),
+    re_path(
+        r"^agencies/(?P<pk>[0-9]+)/(?P<action>archive|restore)/$",
+        deletion_views.agency_archive_view,
+        name="agency_archive",
+    ),
 ]

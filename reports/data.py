@@ -36,7 +36,7 @@ from programmes.models import Agency, Phase, Programme
 FORMULA_CODE_RE = re.compile(r"\b[A-Z][A-Z0-9_]*\b")
 
 # Indicator status codes (DOMAIN.md "Progress of an indicator"), shared with the engine.
-INDICATOR_STATUSES = ("achieved", "on_track", "at_risk", "behind", "no_data")
+INDICATOR_STATUSES = ("achieved", "on_track", "at_risk", "behind", "missed", "pending", "no_data")
 # Task report status codes (DOMAIN.md "Tasks"), shared with reporting.
 TASK_STATUSES = ("not_started", "in_progress", "done", "delayed")
 
@@ -53,6 +53,8 @@ def indicator_status_label(code: str) -> str:
         "at_risk": _("有风险"),
         "behind": _("滞后"),
         "no_data": _("无数据"),
+        "missed": _("未完成"),
+        "pending": _("待年度数据"),
     }.get(code, _("无数据"))
 
 
@@ -207,6 +209,10 @@ class IndicatorRow:
     source: str  # 数据来源: the agencies reporting the statistics behind it
     source_sentence: str
     series: tuple[SeriesPoint, ...] = ()
+    progress: Decimal | None = None  # 进展度, percent: (value − baseline) ÷ (target − baseline)
+    provisional: Decimal | None = None  # a year-to-date figure, never the 完成值
+    provisional_period: str = ""
+    baseline_met: bool = False  # 基期已达标
 
     @property
     def is_milestone(self) -> bool:
@@ -276,6 +282,10 @@ def _engine_results(programme: Programme, as_of: date) -> dict[int, dict]:
             "value": _decimal(a.value),
             "value_period": rules.period_label(a.year, a.quarter, a.partial) if a.year else "",
             "completion": None if a.completion is None else _decimal(a.completion * 100),
+            "progress": None if a.progress is None else _decimal(a.progress * 100),
+            "provisional": _decimal(a.provisional_value),
+            "provisional_period": a.provisional_period,
+            "baseline_met": "baseline_met" in a.flags,
             "baseline": _decimal(a.baseline) if a.baseline is not None else progress.baseline_value,
             "baseline_year": progress.baseline_year,
             "projection": _decimal(a.projection),
@@ -326,6 +336,10 @@ def indicator_rows(programme: Programme, as_of: date) -> list[IndicatorRow]:
                 value=result.get("value"),
                 value_period=result.get("value_period", ""),
                 completion=result.get("completion"),
+                progress=result.get("progress"),
+                provisional=result.get("provisional"),
+                provisional_period=result.get("provisional_period", ""),
+                baseline_met=result.get("baseline_met", False),
                 status=status,
                 status_label=indicator_status_label(status),
                 reason=result.get("reason", no_data_reason()),
@@ -357,6 +371,10 @@ class TaskRow:
     reported_by: str  # agency whose report this is
     reported_period: str  # 2020年第4季度
     reported_on: date | None
+    verdict: str | None = None  # at and after the deadline: done / mostly_done / not_done
+    verdict_label: str = ""  # 已完成 / 基本完成 / 未完成
+    deadline_date: date | None = None
+    note: str = ""  # why the leads' status is missing (supporting reports never set it)
 
 
 @dataclass(frozen=True)
@@ -420,8 +438,12 @@ def _report_dict(report, state_label: str = "") -> dict:
 
 
 def task_progress(programme: Programme, as_of: date) -> list[TaskSection]:
-    """Tasks by section with lead and supporting units and, per task, the latest approved
-    report as of `as_of`: of the latest round reported, the lead's (else a supporter's)."""
+    """Tasks by section with lead and supporting units and, per task, its status as its lead
+    agencies' latest approved reports as of `as_of` give it (a supporting unit's report never
+    sets it; with two leads, both count), and at and after the deadline the final verdict
+    (`tasks.selectors.task_status_from_leads`)."""
+    from tasks.selectors import task_status_from_leads
+
     by_task: dict[int, list] = defaultdict(list)
     for report in _reports_up_to(programme, as_of).select_related("agency"):
         by_task[report.task_id].append(report)
@@ -429,22 +451,32 @@ def task_progress(programme: Programme, as_of: date) -> list[TaskSection]:
     for title, tasks in _tasks_with_assignments(programme):
         rows = []
         for task, assignments in tasks:
-            reports = by_task.get(task.pk, [])
-            chosen = {}
-            if reports:
-                last_round = max((r.year, r.quarter) for r in reports)
-                in_round = [r for r in reports if (r.year, r.quarter) == last_round]
-                leads = {a.agency_id for a in assignments if a.role == "lead"}
-                in_round.sort(key=lambda r: (r.agency_id not in leads, r.agency_id))
-                chosen = _report_dict(in_round[0])
-            rows.append(_task_row(task, assignments, chosen))
+            decided = task_status_from_leads(
+                task=task,
+                assignments=assignments,
+                reports=by_task.get(task.pk, []),
+                as_of=as_of,
+                programme_end=programme.period_end,
+            )
+            chosen = _report_dict(decided.report) if decided.report is not None else {}
+            chosen["status"] = decided.status
+            rows.append(_task_row(task, assignments, chosen, decided))
         sections.append(TaskSection(ordinal=tasks[0][0].section_ordinal, title=title, tasks=tuple(rows)))
     return sections
 
 
-def _task_row(task, assignments, report: dict) -> TaskRow:
+def _task_row(task, assignments, report: dict, decided=None) -> TaskRow:
     status = report.get("status")
+    extra = {}
+    if decided is not None:
+        extra = {
+            "verdict": decided.verdict,
+            "verdict_label": decided.verdict_label,
+            "deadline_date": decided.deadline,
+            "note": decided.note,
+        }
     return TaskRow(
+        **extra,
         pk=task.pk,
         number=task.number,
         title=task.title,

@@ -258,10 +258,13 @@ def report_document_build(*, report: Report, progress: ProgressCallback | None =
         doc.task_sections = data.task_progress(programme, as_of)
         doc.phases = data.phases(programme, as_of)
         doc.funding = data.funding(programme, as_of)
-    statuses = [t.status for s in doc.task_sections for t in s.tasks]
-    doc.task_status_counts = [
-        (data.task_status_label(code), statuses.count(code)) for code in (*data.TASK_STATUSES, None)
+    # a task past its deadline counts by its final verdict (已完成/基本完成/未完成)
+    statuses = [
+        t.verdict_label or data.task_status_label(t.status) for s in doc.task_sections for t in s.tasks
     ]
+    labels = [data.task_status_label(code) for code in (*data.TASK_STATUSES, None)]
+    labels += [label for label in dict.fromkeys(statuses) if label not in labels]
+    doc.task_status_counts = [(label, statuses.count(label)) for label in labels]
     step(20, _("读取证明材料"))
     items = data.evidence_items(programme, as_of) + assessment_evidence_items(programme, as_of)
     if report.kind == Report.Kind.QUARTERLY:

@@ -117,6 +117,14 @@ class StatisticsValuesForm(forms.Form):
             if why:
                 self.add_error(f"v{index}", f"{why};{ingest.NUMBER_EXPECTED}")
                 continue
+            if ingest.rounding_note(raw, number):
+                # never round silently: the office stores 4 decimal places, the reporter decides
+                self.add_error(
+                    f"v{index}",
+                    _("最多保留%(n)s位小数(如 %(kept)s),请修改后再提交")
+                    % {"n": ingest.STORED_PLACES, "kept": number},
+                )
+                continue
             stat = row["statistic"]
             if number is not None:
                 if stat.min_value is not None and number < stat.min_value:

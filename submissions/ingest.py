@@ -247,6 +247,24 @@ def number_of(value) -> tuple[Decimal | None, str]:
     return number, ""
 
 
+STORED_PLACES = 4  # StatisticValue.value keeps 4 decimal places
+
+
+def rounding_note(raw, number: Decimal | None) -> str:
+    """Why a stored figure differs from what was typed: more than 4 decimal places are
+    rounded (1.23456789 is kept as 1.2346), and the row says so instead of doing it silently."""
+    if number is None or is_blank(raw) or isinstance(raw, bool):
+        return ""
+    text = repr(raw) if isinstance(raw, float) else unicodedata.normalize("NFKC", str(raw)).strip(BLANK_CHARS)
+    try:
+        typed = Decimal(text.replace(",", ""))
+    except ArithmeticError:
+        return ""
+    if typed == number or typed.as_tuple().exponent >= -STORED_PLACES:
+        return ""
+    return _("“%(v)s”超过%(n)s位小数,按 %(kept)s 保存") % {"v": text, "n": STORED_PLACES, "kept": number}
+
+
 NUMBER_EXPECTED = _("应填写阿拉伯数字,如 300 或 12.5,不带“约”、单位、空格或说明文字;说明请写在“备注”列")
 
 
@@ -612,6 +630,9 @@ def _check_stat_rows(rows, sheet, ctx: RoundContext, result: CheckResult, *, for
         if why:
             result.error(f"{why};{NUMBER_EXPECTED}", **value_where)
             continue
+        note = rounding_note(raw, value)
+        if note:
+            result.warn(note, **value_where)
         if value is None:
             result.error(
                 _("缺少“%(name)s”的数值:本项为必填,请填写本季度数值(没有发生请填 0)")

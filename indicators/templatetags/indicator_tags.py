@@ -51,3 +51,21 @@ def period_of(year, quarter, partial=False):
     if not year:
         return "—"
     return rules.period_label(year, quarter or 4, partial)
+
+
+@register.inclusion_tag("indicators/_summary.html")
+def indicator_summary(programme):
+    """The programme overview's indicator card: the same stored figures as the indicator
+    list and `indicator_status --format json` (value, its period, 完成率, 进展度, status)."""
+    from indicators.selectors import programme_status_rows
+
+    rows = [r for r in programme_status_rows(programme=programme)]
+    counts = {}
+    for row in rows:
+        counts[row["status_label"]] = counts.get(row["status_label"], 0) + 1
+    return {
+        "programme": programme,
+        "rows": rows,
+        "counts": sorted(counts.items(), key=lambda item: -item[1]),
+        "baseline_met": sum(1 for r in rows if "baseline_met" in r["flags"]),
+    }

@@ -24,7 +24,7 @@ def reporting_world(seeded_live_server):
     office = get_user_model().objects.get(username="office_wuhan")
     round_open(
         programme=Programme.objects.get(slug="wuhan-2017"),
-        year=2024,
+        year=2020,
         quarter=1,
         due_date=timezone.localdate() + timedelta(days=10),
         user=office,
@@ -74,10 +74,10 @@ def test_reporter_uploads_submits_office_returns_reporter_corrects_office_approv
         reporter.get_by_role("link", name="下载 Excel 填报模板").click()
     template = tmp_path / "template.xlsx"
     download_info.value.save_as(template)
-    assert load_workbook(template)["_meta"]["B5"].value == "2024Q1"
+    assert load_workbook(template)["_meta"]["B5"].value == "2020Q1"
 
     # a version with three mistakes: not a number, a negative count, a required value left out
-    bad = tmp_path / "kjj-2024Q1-bad.xlsx"
+    bad = tmp_path / "kjj-2020Q1-bad.xlsx"
     bad.write_bytes(filled_copy(template, {"H4": "约300", "H5": -5, "H7": None}))
     reporter.set_input_files("input[type=file]", str(bad))
     reporter.click("#upload-button")
@@ -91,10 +91,10 @@ def test_reporter_uploads_submits_office_returns_reporter_corrects_office_approv
     marked = tmp_path / "marked.xlsx"
     marked_info.value.save_as(marked)
     assert "不是数字" in load_workbook(marked)["统计数据"]["H4"].comment.text
-    assert not StatisticValue.objects.filter(year=2024, quarter=1).exists()
+    assert not StatisticValue.objects.filter(year=2020, quarter=1).exists()
 
     # fixed, uploaded, submitted
-    good = tmp_path / "kjj-2024Q1.xlsx"
+    good = tmp_path / "kjj-2020Q1.xlsx"
     good.write_bytes(filled_copy(template))
     reporter.set_input_files("input[type=file]", str(good))
     reporter.click("#upload-button")
@@ -128,7 +128,7 @@ def test_reporter_uploads_submits_office_returns_reporter_corrects_office_approv
     reporter.get_by_role("button", name="保存并提交").click()
     expect(reporter.locator(".alert-success")).to_contain_text("已提交")
     versions = list(
-        StatisticValue.objects.filter(statistic__code="INV_APP", year=2024, quarter=1)
+        StatisticValue.objects.filter(statistic__code="INV_APP", year=2020, quarter=1)
         .order_by("version")
         .values_list("version", "value", "is_current")
     )
@@ -141,7 +141,7 @@ def test_reporter_uploads_submits_office_returns_reporter_corrects_office_approv
     ).check()
     office.click("#bulk-approve")
     expect(office.locator(".alert-success")).to_contain_text("已审核通过 1 项")
-    item = Submission.objects.get(round__year=2024, agency__name="市科技局(市知识产权局)", kind="statistics")
+    item = Submission.objects.get(round__year=2020, agency__name="市科技局(市知识产权局)", kind="statistics")
     assert item.state == "approved"
     assert list(item.events.values_list("action", flat=True)) == [
         "uploaded",
@@ -151,6 +151,6 @@ def test_reporter_uploads_submits_office_returns_reporter_corrects_office_approv
         "submitted",
         "approved",
     ]
-    reporter.goto(f"{base}/programmes/wuhan-2017/rounds/2024Q1/agencies/{item.agency_id}/statistics/")
+    reporter.goto(f"{base}/programmes/wuhan-2017/rounds/2020Q1/agencies/{item.agency_id}/statistics/")
     expect(reporter.locator(".lock-reason")).to_contain_text("王敏")
     expect(reporter.locator(".lock-reason")).to_contain_text("审核通过,数据已锁定")

@@ -35,14 +35,18 @@ def test_recompute_then_status_as_json(wuhan):
             "period",
             "target",
             "completion",
+            "progress",
+            "provisional",
             "status",
             "reason",
             "projection",
         }
-        assert row["status"] in {"achieved", "on_track", "at_risk", "behind", "no_data"}
+        assert row["status"] in {"achieved", "on_track", "at_risk", "behind", "no_data", "missed", "pending"}
         assert row["reason"]
     per_10k = next(r for r in data["indicators"] if r["name"] == "每万人口发明专利拥有量")
-    assert per_10k["formula"] == "INV_VALID / POP" and per_10k["unit"] == "件" and per_10k["target"] == 30
+    assert (
+        per_10k["formula"] == "INV_VALID / POP" and per_10k["unit"] == "件/万人" and per_10k["target"] == 30
+    )
     assert per_10k["period"] == "2019年第2季度" and per_10k["status"] == "behind"
     assert per_10k["projection"]["period"] == "2020-12"
     assert per_10k["projection"]["text"].startswith("预计2020-12达到")
@@ -58,8 +62,11 @@ def test_status_as_a_table(wuhan):
     assert IndicatorProgress.objects.filter(indicator__programme=wuhan).count() == 1
     text = run("indicator_status", "wuhan-2017")
     assert "- 每万人口发明专利拥有量 [INV_VALID / POP]" in text
-    assert "值 28.4件(2019年) · 目标 >= 30件 · 完成率 89.3% · 正常推进(on_track)" in text
-    assert "预计2020-12达到35.1件(目标30)" in text
+    assert (
+        "值 28.4件/万人(2019年) · 目标 >= 30件/万人 · 完成率 94.7% · 进展度 89.3% · 正常推进(on_track)"
+        in text
+    )
+    assert "预计2020-12达到35.1件/万人(目标30)" in text
     assert "尚未计算:请运行 recompute_indicators wuhan-2017。" in text
 
 

@@ -75,8 +75,9 @@ def test_per_10000_residents_level_hand_computed(wuhan):
     assert (p.year, p.quarter, p.is_partial) == (2019, 4, False)
     assert p.baseline_value == Decimal("15") and p.baseline_year == 2016
     assert float(p.ratio) == pytest.approx(1.25319, abs=1e-5)
-    assert float(p.completion) == pytest.approx(13.4 / 15)
-    assert p.projection_text == "预计2020-12达到35.1件(目标30)"
+    assert float(p.completion) == pytest.approx(28.4 / 30)  # 完成率 = 完成值 ÷ 目标值
+    assert float(p.progress) == pytest.approx(13.4 / 15)  # 进展度 from the baseline
+    assert p.projection_text == "预计2020-12达到35.1件/万人(目标30)"
     assert p.projection_period == "2020-12"
     assert "R≥0.95" in p.reason and "开放SDG" in p.rule
     assert [(v.year, v.quarter, v.value) for v in values_of(wuhan, PER_10K)] == [
@@ -235,17 +236,23 @@ def test_cumulative_sums_from_the_plans_first_quarter(db):
 
 
 @pytest.mark.django_db
-def test_yoy_growth_every_year(harbin):
-    name = "专利申请量年均增长率"  # yoy(PAT_APP) ≥ 10 % every year, 2016–2018
+def test_average_annual_growth_is_compound_from_the_base_year_with_the_yearly_rates(harbin):
+    name = "专利申请量年均增长率"  # 年均增长率 ≥ 10 %: cagr(PAT_APP) from 2015 (the seed audit)
     report_year(harbin, "PAT_APP", 2015, [250, 250, 250, 250])  # 1000
     report_year(harbin, "PAT_APP", 2016, [275, 275, 275, 275])  # 1100 → 10 %
     report_year(harbin, "PAT_APP", 2017, [300, 300, 300, 304.5])  # 1204.5 → 9.5 %
     indicator_recompute(programme=harbin)
     p = progress_of(harbin, name)
-    assert p.status == "at_risk"  # 9.5 misses 10 by 0.5 ≤ 10 % × 10
-    assert float(p.value) == pytest.approx(9.5)
-    assert [(y["year"], y["met"]) for y in p.yearly] == [(2016, True), (2017, False)]
-    assert "每个完整年度都须达到目标" in p.rule
+    # 2017: √(1204.5 / 1000) − 1 = 9.749 %, not 2017's 9.5 % alone; R = 0.975 ≥ 0.95
+    assert p.status == "on_track" and p.indicator.kind == "avg_growth_rate"
+    assert float(p.value) == pytest.approx(9.7497, abs=1e-4)
+    assert float(p.completion) == pytest.approx(0.97497, abs=1e-5)  # achieved ÷ target rate
+    assert [(y["year"], round(float(y["rate"]), 2)) for y in p.yearly] == [(2016, 10.0), (2017, 9.5)]
+    assert "逐年增速:2016年 10.0%、2017年 9.5%" in p.reason
+    report_year(harbin, "PAT_APP", 2018, [300, 300, 300, 306])  # 1206 → 0.1 %, avg 6.45 %
+    indicator_recompute(programme=harbin)
+    p = progress_of(harbin, name)
+    assert p.status == "missed" and p.is_final
 
 
 @pytest.mark.django_db

@@ -195,7 +195,7 @@ def test_a_milestone_done_with_evidence_is_achieved_at_once(db):
     )
     assert record.evidence_name == "发行公告.pdf" and record.evidence.read() == b"%PDF-1.4 demo"
     progress = IndicatorProgress.objects.get(indicator=milestone)
-    assert progress.status == "achieved" and progress.reason == "已于2021-11-30完成,有证明材料。"
+    assert progress.status == "achieved" and progress.reason == "已完成:于2021-11-30完成,有证明材料。"
     assert progress.completion == 1
 
 

@@ -9,6 +9,7 @@ from indicators.progress import (
     ACHIEVED,
     AT_RISK,
     BEHIND,
+    MISSED,
     NO_DATA,
     ON_TRACK,
     Baseline,
@@ -46,7 +47,8 @@ def test_level_achieved_when_the_latest_value_meets_the_target():
     a = assess(LEVEL, [at(2018, 4, 20), at(2019, 4, 31)], baseline=BASE10)
     assert a.status == ACHIEVED
     assert (a.value, a.year, a.quarter) == (31, 2019, 4)
-    assert a.completion == pytest.approx((31 - 10) / (30 - 10))  # 1.05
+    assert a.completion == pytest.approx(31 / 30)  # 完成率 = 完成值 ÷ 目标值 = 103.3 %
+    assert a.progress == pytest.approx((31 - 10) / (30 - 10))  # 进展度 1.05
     assert a.reason == "2019年为 31件,已达到目标 30。"
 
 
@@ -56,7 +58,8 @@ def test_level_on_track_r_above_095():
     a = assess(LEVEL, [at(2018, 4, 19.53125)], baseline=BASE10)
     assert a.status == ON_TRACK
     assert a.ratio == pytest.approx(1.01737, abs=1e-5)
-    assert a.completion == pytest.approx(0.4765625)  # (19.53 − 10) / (30 − 10)
+    assert a.completion == pytest.approx(19.53125 / 30)  # 完成率 65.1 %
+    assert a.progress == pytest.approx(0.4765625)  # 进展度 (19.53 − 10) / (30 − 10)
     # projection: 19.53125 × 1.25² = 30.52 at 2020-12
     assert a.projection == pytest.approx(30.517578125)
     assert a.projection_text == "预计2020-12达到30.5件(目标30)"
@@ -88,10 +91,10 @@ def test_level_thresholds_are_the_programmes():
     assert "R≥0.8" in a.rule
 
 
-def test_level_missed_at_the_deadline_is_behind():
+def test_level_missed_at_the_deadline_is_a_final_not_achieved():
     a = assess(LEVEL, [at(2020, 4, 25)], baseline=BASE10)
-    assert a.status == BEHIND
-    assert a.reason.startswith("时限已到")
+    assert a.status == MISSED and a.final
+    assert a.reason == "时限已到:2020年为 25件,未达到目标 30,完成率 83.3%。"
 
 
 def test_level_without_baseline_is_no_data_with_the_fix():
@@ -101,9 +104,12 @@ def test_level_without_baseline_is_no_data_with_the_fix():
         "缺少基期值(基期2015年)。解决办法:补报基期年(2015年)各季度的 INV_VALID、POP,或在指标设置中填写“基期值”。",
     )
     a = assess(LEVEL, [at(2018, 4, 17.28)], baseline=missing)
-    assert a.status == NO_DATA
+    # a value with a 完成率 (17.28 ÷ 30 = 57.6 %) is never "no data": without a baseline the
+    # status comes from the shortfall (12.72 > 10 % of 30 → behind), the fix is still said
+    assert a.status == BEHIND
+    assert a.completion == pytest.approx(17.28 / 30) and a.progress is None
     assert "缺少基期值" in a.reason and "解决办法" in a.reason
-    assert a.value == 17.28  # the value is still shown
+    assert a.value == 17.28
 
 
 def test_level_with_no_points_is_no_data():
@@ -138,7 +144,7 @@ def test_strictly_greater_target_is_not_met_by_equality():
         baseline_year=2016,
     )
     a = assess(plan, [at(2020, 4, 30)], baseline=Baseline(20, 2016))
-    assert a.status == BEHIND
+    assert a.status == MISSED
 
 
 def test_downward_level_runs_the_other_way_round():
@@ -156,7 +162,8 @@ def test_downward_level_runs_the_other_way_round():
     base = Baseline(6, 2015)
     fast = assess(plan, [at(2018, 4, 6 * 0.8**3)], baseline=base)  # −20 %/yr → R = 1.545
     assert fast.status == ON_TRACK and fast.ratio == pytest.approx(1.54500, abs=1e-5)
-    assert fast.completion == pytest.approx((3.072 - 6) / (3 - 6))  # 0.976
+    assert fast.completion == pytest.approx(3 / 3.072)  # 目标值 ÷ 完成值 = 97.7 %
+    assert fast.progress == pytest.approx((3.072 - 6) / (3 - 6))  # 0.976
     slow = assess(plan, [at(2018, 4, 6 * 0.95**3)], baseline=base)  # −5 %/yr → R = 0.386
     assert slow.status == BEHIND and slow.ratio == pytest.approx(0.38625, abs=1e-5)
     done = assess(plan, [at(2018, 4, 2.9)], baseline=base)
@@ -193,10 +200,13 @@ def test_annual_flow_status_from_the_latest_full_year():
     assert assess(FLOW, [at(2018, 4, 12000)], baseline=BASE_FLOW).status == BEHIND
 
 
-def test_annual_flow_year_to_date_reaching_the_target_is_achieved():
+def test_annual_flow_year_to_date_is_never_the_completion_value():
     a = assess(FLOW, [at(2019, 4, 30000), at(2020, 3, 33000, partial=True)], baseline=BASE_FLOW)
-    assert a.status == ACHIEVED
-    assert (a.year, a.quarter, a.partial) == (2020, 3, True)
+    # judged on 2019 (the latest full year): 30000 ÷ 32000 = 93.75 %; 2020年1—3季度 is provisional
+    assert (a.year, a.quarter, a.partial, a.value) == (2019, 4, False, 30000)
+    assert a.completion == pytest.approx(0.9375)
+    assert (a.provisional_value, a.provisional_period) == (33000, "2020年1—3季度")
+    assert a.status == ON_TRACK
 
 
 def test_annual_flow_with_only_a_partial_year_is_no_data():
@@ -251,7 +261,7 @@ def test_range_below_the_lower_bound_uses_r_against_min():
     risk = assess(RANGE, [at(2017, 4, 14)], baseline=base)
     assert risk.status == AT_RISK and risk.ratio == pytest.approx(0.70489, abs=1e-5)
     assert assess(RANGE, [at(2017, 4, 11)], baseline=base).status == BEHIND
-    assert assess(RANGE, [at(2018, 4, 15)], baseline=base).status == BEHIND  # deadline
+    assert assess(RANGE, [at(2018, 4, 15)], baseline=base).status == MISSED  # deadline
 
 
 # --- avg_growth_rate ---------------------------------------------------------------------------------
@@ -287,8 +297,8 @@ def test_avg_growth_rate_ratio_is_observed_over_target(value, status, ratio):
     assert a.projection_text == f"预计2023-12达到{fmt(value)}%(目标30)"
 
 
-def test_avg_growth_rate_missed_at_the_deadline_is_behind():
-    assert assess(AVG, [at(2023, 4, 25)]).status == BEHIND
+def test_avg_growth_rate_missed_at_the_deadline_is_not_achieved():
+    assert assess(AVG, [at(2023, 4, 25)]).status == MISSED
 
 
 def test_avg_growth_rate_without_baseline_is_no_data_with_the_reason():
@@ -338,7 +348,7 @@ def test_cumulative_projection_is_the_observed_pace():
 
 def test_cumulative_missed_at_the_deadline_is_behind():
     a = assess(CUM, [at(2023, 4, 250)])
-    assert a.status == BEHIND and "时限已到" in a.reason
+    assert a.status == MISSED and "时限已到" in a.reason
 
 
 def test_cumulative_counts_time_from_the_quarter_the_plan_starts():
@@ -409,15 +419,17 @@ def test_share_at_risk_within_the_gap_and_behind_beyond_it():
     assert assess(SHARE, [at(2016, 4, 41), at(2017, 4, 35)]).status == BEHIND
 
 
-def test_share_missing_a_year_before_the_deadline_is_behind():
+def test_share_met_in_the_deadline_year_is_achieved_and_says_which_year_missed():
+    # evaluators judge the deadline year's figure; an earlier miss is said, not hidden
     a = assess(SHARE, [at(2016, 4, 38), at(2017, 4, 41), at(2018, 4, 42)])
-    assert a.status == BEHIND
-    assert "2016年未达到目标 40" in a.reason
+    assert a.status == ACHIEVED and a.completion == pytest.approx(42 / 40)
+    assert "此前2016年未达到" in a.reason
 
 
-def test_share_with_only_the_current_year_to_date_is_judged_provisionally():
+def test_share_with_only_the_current_year_to_date_has_no_completion_value():
     a = assess(SHARE, [at(2016, 2, 39, partial=True)])
-    assert a.status == AT_RISK  # misses 40 by 1 ≤ 4
+    assert a.status == NO_DATA and a.value is None and a.completion is None
+    assert (a.provisional_value, a.provisional_period) == (39, "2016年1—2季度")
     assert "仅供参考" in a.reason
 
 
@@ -482,9 +494,9 @@ def test_yearly_minimum_each_year_with_a_pro_rata_provisional_year():
     # projection from the baseline: 950 × (950/800)^((3 − 2)/2) = 1035.24
     assert a.projection == pytest.approx(1035.2385, abs=1e-3)
     provisional = assess(plan, [at(2016, 2, 480, partial=True)])
-    # half a year: the goal is 1000 × 2/4 = 500; 480 misses by 20 ≤ 50 → at risk; completion 960/1000
-    assert provisional.status == AT_RISK
-    assert provisional.completion == pytest.approx(0.96)
+    # half a year is no yearly figure: no verdict, the year to date is provisional only
+    assert provisional.status == NO_DATA and provisional.completion is None
+    assert provisional.provisional_value == 480
     assert assess(plan, [at(2016, 4, 700)]).status == BEHIND
 
 
@@ -540,10 +552,15 @@ def test_milestone_done_with_evidence_is_achieved():
     assert "2021-06-30" in a.reason
 
 
-def test_milestone_not_done_is_on_track_before_and_behind_after_the_deadline():
-    assert assess(MILESTONE, [], milestone=MilestoneState(), today=date(2023, 12, 31)).status == ON_TRACK
-    late = assess(MILESTONE, [], milestone=MilestoneState(), today=date(2024, 1, 1))
-    assert late.status == BEHIND and "已过" in late.reason
+def test_milestone_not_done_is_on_track_before_and_not_achieved_from_the_deadline():
+    assert assess(MILESTONE, [], milestone=MilestoneState(), today=date(2023, 12, 30)).status == ON_TRACK
+    at_deadline = assess(MILESTONE, [], milestone=MilestoneState(), today=date(2023, 12, 31))
+    assert at_deadline.status == MISSED and at_deadline.final
+    assert at_deadline.reason == "未完成:完成时限2023-12已到,没有完成记录;无证明材料。"
+    late = assess(
+        MILESTONE, [], milestone=MilestoneState(True, date(2023, 6, 1), False), today=date(2024, 1, 1)
+    )
+    assert late.status == MISSED and "已标记完成但缺少证明材料" in late.reason
 
 
 def test_milestone_done_without_evidence_is_not_achieved():
@@ -580,7 +597,8 @@ def test_later_quarters_that_cannot_be_computed_are_mentioned():
     assert a.reason.endswith("(2022年第2季度起无法计算:TRAINED 2022年第1季度未填报。)")
 
 
-def test_an_every_year_target_with_a_year_without_value_is_not_achieved():
+def test_an_every_year_target_is_judged_on_the_deadline_year_even_with_a_year_missing():
     a = assess(SHARE, [at(2016, 4, 41), at(2017, 2, 40, partial=True), at(2018, 4, 42)])
-    assert a.status == BEHIND
-    assert a.reason == "时限已到:2017年没有全年数值。"
+    assert a.status == ACHIEVED and (a.year, a.value) == (2018, 42)
+    missed = assess(SHARE, [at(2016, 4, 41), at(2018, 4, 39)])
+    assert missed.status == MISSED and missed.completion == pytest.approx(39 / 40)

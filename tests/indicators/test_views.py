@@ -92,7 +92,7 @@ def test_the_indicator_page_has_the_chart_status_rule_and_values(
     data = json.loads(
         html.split('id="indicator-chart-data" type="application/json">')[1].split("</script>")[0]
     )
-    assert data["unit"] == "件"
+    assert data["unit"] == "件/万人"
     assert 'data-status="behind"' in html and "R=实际年均增速" in html
     assert "各季度计算值" in html and "来源" in html
 

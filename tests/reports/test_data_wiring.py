@@ -53,7 +53,8 @@ def test_indicator_rows_carry_the_engines_assessment_as_of_the_date(wuhan_densit
     final = _row(data.indicator_rows(wuhan_density, date(2020, 12, 31)), DENSITY)
     assert final.status == "achieved" and final.status_label == "已完成"
     assert final.value == Decimal("31") and final.value_period == "2020年"
-    assert final.completion == Decimal("106.666667")  # the engine: (31 − 15) ÷ (30 − 15)
+    assert final.completion == Decimal("103.333333")  # 完成值 ÷ 目标值 = 31 ÷ 30
+    assert final.progress == Decimal("106.666667")  # 进展度 (31 − 15) ÷ (30 − 15)
     assert final.baseline == Decimal("15") and final.baseline_year == 2016
     assert [(p.year, p.value) for p in final.series] == [
         (2017, Decimal("20")),
@@ -118,11 +119,32 @@ def test_task_progress_is_the_latest_approved_report_lead_first(wuhan, task_repo
     task, lead, _evidence = task_reports
     rows = {t.pk: t for s in data.task_progress(wuhan, date(2020, 12, 31)) for t in s.tasks}
     row = rows[task.pk]
-    assert (row.status, row.status_label) == ("done", "已完成")
-    assert row.progress_text == "综合管理改革试点已在两区完成。" and row.reported_by == lead.short_name
-    assert row.reported_period == "2020年第3季度"
+    # 一.1 has two leads: the second (武汉经济技术开发区管委会) has not reported, so the task
+    # has no status of its own, the supporter's report does not stand in for it, and at the
+    # deadline (the programme's end, 2020-12) the verdict is 未完成
+    assert (row.status, row.status_label) == (None, "无数据")
+    assert "武汉经济技术开发区管委会" in row.note and "配合单位的报送不作为任务状态" in row.note
+    assert (row.verdict, row.verdict_label, row.deadline_date) == ("not_done", "未完成", date(2020, 12, 31))
+    second = task.assignments.filter(role="lead").order_by("order")[1].agency
+    Submission.objects.create(
+        round=ReportingRound.objects.get(programme=wuhan, quarter=3),
+        agency=second,
+        kind="task",
+        task=task,
+        state="approved",
+    )
+    TaskReport.objects.create(
+        task=task, agency=second, year=2020, quarter=3, status="in_progress", work_done="经开区推进中。"
+    )
+    rows = {t.pk: t for s in data.task_progress(wuhan, date(2020, 12, 31)) for t in s.tasks}
+    row = rows[task.pk]
+    # both leads: done and in progress → the slower one's status, 基本完成 at the deadline
+    assert (row.status, row.verdict_label) == (
+        "in_progress",
+        "基本完成",
+    ) and row.progress_text == "经开区推进中。"
     before = {t.pk: t for s in data.task_progress(wuhan, date(2020, 6, 30)) for t in s.tasks}
-    assert before[task.pk].status is None and before[task.pk].status_label == "无数据"
+    assert before[task.pk].status is None and before[task.pk].verdict is None
 
 
 def test_quarterly_report_shows_the_agencys_own_report_and_its_review_state(wuhan, task_reports):
@@ -140,9 +162,8 @@ def test_evidence_of_approved_reports_goes_into_the_annex_and_the_zip(
     version = report_generate(report=make_report("wuhan-2017", "acceptance"), user=office)
     with version.pdf.open("rb") as fh:
         text = squash(pdf_text(fh.read()))
-    assert (
-        "试点总结.pdf" in text and "综合管理改革试点已在两区完成。" in text and "尚未审核的报送" not in text
-    )
+    # the evidence is in the annex; the task row shows the verdict from the leads' reports
+    assert "试点总结.pdf" in text and "尚未审核的报送" not in text and "未完成" in text
     client.force_login(office)
     response = client.get(reverse("reports:version_download", args=["wuhan-2017", version.pk, "zip"]))
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))

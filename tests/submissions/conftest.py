@@ -1,4 +1,4 @@
-"""Reporting fixtures: an open 2024Q1 round of Wuhan, the two Wuhan reporters' agencies,
+"""Reporting fixtures: an open 2020Q1 round of Wuhan, the two Wuhan reporters' agencies,
 the template as bytes, a way to fill it, and a snapshot of everything an upload could
 change (database rows and stored files)."""
 
@@ -47,7 +47,7 @@ def round_q1(wuhan, office):
     from submissions.services import round_open
 
     return round_open(
-        programme=wuhan, year=2024, quarter=1, due_date=timezone.localdate() + timedelta(days=10), user=office
+        programme=wuhan, year=2020, quarter=1, due_date=timezone.localdate() + timedelta(days=10), user=office
     )
 
 
@@ -115,4 +115,4 @@ def snapshot():
 def upload_url(round_q1, kjj):
     from django.urls import reverse
 
-    return reverse("submissions:statistics_upload", args=["wuhan-2017", "2024Q1", kjj.pk])
+    return reverse("submissions:statistics_upload", args=["wuhan-2017", "2020Q1", kjj.pk])

@@ -124,14 +124,14 @@ def test_a_template_of_another_round_is_refused(login, wuhan, office, upload_url
 
     from submissions.services import round_open
 
-    q2 = round_open(programme=wuhan, year=2024, quarter=2, due_date=date(2024, 7, 15), user=office)
+    q2 = round_open(programme=wuhan, year=2020, quarter=2, due_date=date(2020, 7, 15), user=office)
     data = filled(q2, kjj)
     before = snapshot()
     text = rejected(
         post_file(login("reporter_wuhan_kjj"), upload_url, "q2.xlsx", data),
-        "模板的报告期为 2024Q2,与本次填报轮次 2024Q1 不一致",
+        "模板的报告期为 2020Q2,与本次填报轮次 2020Q1 不一致",
     )
-    assert "报告期“2024Q2”与本次填报轮次 2024Q1 不一致" in text  # each row's 报告期 cell too
+    assert "报告期“2020Q2”与本次填报轮次 2020Q1 不一致" in text  # each row's 报告期 cell too
     assert snapshot() == before
 
 
@@ -146,12 +146,12 @@ def test_a_template_of_another_agency_is_refused(login, upload_url, round_q1, gs
 
 def test_csv_with_a_period_or_agency_of_another_round(login, upload_url, round_q1, kjj):
     rows = ["报告期,填报单位,代码,本季度数值"]
-    rows += [f"2023Q4,{kjj.name},{code},10" for code in codes_of(template_bytes(round_q1, kjj))]
+    rows += [f"2019Q4,{kjj.name},{code},10" for code in codes_of(template_bytes(round_q1, kjj))]
     rows[2] = rows[2].replace(kjj.name, "市工商局")
     before = snapshot()
     text = rejected(
         post_file(login("reporter_wuhan_kjj"), upload_url, "kjj.csv", "\n".join(rows).encode()),
-        "报告期“2023Q4”与本次填报轮次 2024Q1 不一致",
+        "报告期“2019Q4”与本次填报轮次 2020Q1 不一致",
         "填报单位“市工商局”与本次填报单位",
     )
     assert "A2" in text and "B3" in text
@@ -318,7 +318,7 @@ def test_a_formula_with_a_cached_value_uses_it_after_confirmation(round_q1, kjj,
     assert outcome.accepted
     code = codes_of(data)[1]
     assert (
-        StatisticValue.objects.get(statistic__code=code, year=2024, quarter=1, is_current=True).value == 300
+        StatisticValue.objects.get(statistic__code=code, year=2020, quarter=1, is_current=True).value == 300
     )
 
 
@@ -388,7 +388,7 @@ def test_csv_in_utf8_and_gbk_are_accepted(round_q1, kjj, kjj_user):
             user=kjj_user,
         )
         assert outcome.accepted, outcome.errors[:2]
-    values = StatisticValue.objects.filter(agency=kjj, year=2024, quarter=1, is_current=True)
+    values = StatisticValue.objects.filter(agency=kjj, year=2020, quarter=1, is_current=True)
     assert values.count() == len(codes) and {v.value for v in values} == {12}
     assert {v.version for v in values} == {1}  # the second file changed nothing: no new versions
 
@@ -432,7 +432,7 @@ def test_owned_by_area_rows(wuhan, office, kjj, round_q1, kjj_user):
     )
     assert outcome.accepted
     assert set(
-        StatisticValue.objects.filter(statistic=stat, year=2024, quarter=1).values_list("area", flat=True)
+        StatisticValue.objects.filter(statistic=stat, year=2020, quarter=1).values_list("area", flat=True)
     ) == {"江岸区", "洪山区"}
     assert StatisticOwner.objects.filter(statistic=stat, programme=wuhan).count() == 2
 

@@ -38,7 +38,7 @@ def sheet_values(data):
 def test_import_a_good_file_by_city_and_agency_name(tmp_path, round_q1, kjj):
     path = tmp_path / "kjj.xlsx"
     path.write_bytes(filled(round_q1, kjj, tasks={"二.3": ("推进中", "召开执法协作会议")}))
-    code, out = run(str(path), "--agency", "武汉市/市科技局", "--period", "2024Q1")
+    code, out = run(str(path), "--agency", "武汉市/市科技局", "--period", "2020Q1")
     assert code == 0, out
     assert "已导入 kjj.xlsx" in out and "任务进展 1 行" in out
     upload = StatisticUpload.objects.get()
@@ -57,7 +57,7 @@ def test_import_with_user_and_json_output(tmp_path, round_q1, kjj, kjj_user):
         "--agency",
         str(kjj.pk),
         "--period",
-        "2024Q1",
+        "2020Q1",
         "--user",
         "reporter_wuhan_kjj",
         "--format",
@@ -75,7 +75,7 @@ def test_import_rejected_prints_every_error_and_exits_2(tmp_path, round_q1, kjj)
     marked = tmp_path / "marked.xlsx"
     before = snapshot()
     code, out = run(
-        str(path), "--agency", "武汉市/市科技局", "--period", "2024Q1", "--marked-out", str(marked)
+        str(path), "--agency", "武汉市/市科技局", "--period", "2020Q1", "--marked-out", str(marked)
     )
     assert code == 2
     assert "已拒绝 bad.xlsx" in out and "3 处错误" in out
@@ -88,7 +88,7 @@ def test_import_rejected_prints_every_error_and_exits_2(tmp_path, round_q1, kjj)
 def test_import_rejected_as_json(tmp_path, round_q1, kjj):
     path = tmp_path / "bad.xlsx"
     path.write_bytes(fill(filled(round_q1, kjj), cells={"H4": "见说明"}))
-    code, out = run(str(path), "--agency", "武汉市/市科技局", "--period", "2024Q1", "--format", "json")
+    code, out = run(str(path), "--agency", "武汉市/市科技局", "--period", "2020Q1", "--format", "json")
     data = json.loads(out)
     assert code == 2 and data["status"] == "rejected"
     assert data["errors"][0]["cell"] == "H4" and data["errors"][0]["sheet"] == "统计数据"
@@ -100,7 +100,7 @@ def test_import_needs_a_round_and_a_known_agency(tmp_path, round_q1, kjj):
     with pytest.raises(CommandError, match="没有填报轮次"):
         run(str(path), "--agency", "武汉市/市科技局", "--period", "2019Q1")
     with pytest.raises(CommandError, match="没有找到单位"):
-        run(str(path), "--agency", "武汉市/不存在的局", "--period", "2024Q1")
+        run(str(path), "--agency", "武汉市/不存在的局", "--period", "2020Q1")
     with pytest.raises(CommandError, match="报告期格式"):
         run(str(path), "--agency", "武汉市/市科技局", "--period", "2024-1")
 
@@ -109,7 +109,7 @@ def test_a_user_of_another_agency_cannot_import_for_it(tmp_path, round_q1, kjj):
     path = tmp_path / "kjj.xlsx"
     path.write_bytes(filled(round_q1, kjj))
     with pytest.raises(CommandError, match="填报员"):
-        run(str(path), "--agency", "武汉市/市科技局", "--period", "2024Q1", "--user", "reporter_wuhan_gsj")
+        run(str(path), "--agency", "武汉市/市科技局", "--period", "2020Q1", "--user", "reporter_wuhan_gsj")
     assert not StatisticValue.objects.exists()
 
 
@@ -120,13 +120,13 @@ def test_template_command_writes_the_same_workbook_as_the_web_download(tmp_path,
         "--agency",
         "武汉市/市科技局",
         "--period",
-        "2024Q1",
+        "2020Q1",
         "--out",
         str(out),
         stdout=io.StringIO(),
     )
     web = login("reporter_wuhan_kjj").get(
-        reverse("submissions:template_download", args=["wuhan-2017", "2024Q1", kjj.pk])
+        reverse("submissions:template_download", args=["wuhan-2017", "2020Q1", kjj.pk])
     )
     assert web.status_code == 200 and web["Content-Type"].startswith("application/vnd.openxmlformats")
     assert sheet_values(out.read_bytes()) == sheet_values(web.content)
@@ -141,7 +141,7 @@ def test_the_template_has_what_the_issue_asks(round_q1, kjj):
     assert meta.sheet_state == "hidden" and meta.protection.sheet
     values = {row[0]: row[1] for row in meta.iter_rows(values_only=True)}
     assert (
-        values["period"] == "2024Q1"
+        values["period"] == "2020Q1"
         and values["agency_id"] == str(kjj.pk)
         and values["programme"] == "wuhan-2017"
     )

@@ -122,7 +122,7 @@ def test_reporting_rates_count_submitted_and_on_time(wuhan, office, kjj, kjj_use
     from .conftest import filled
 
     past = round_open(
-        programme=wuhan, year=2023, quarter=4, due_date=timezone.localdate() - timedelta(days=1), user=office
+        programme=wuhan, year=2019, quarter=4, due_date=timezone.localdate() - timedelta(days=1), user=office
     )
     statistics_upload_import(round=past, agency=kjj, filename="a.xlsx", data=filled(past, kjj), user=kjj_user)
     submission_submit(

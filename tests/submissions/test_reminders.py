@@ -39,10 +39,10 @@ def test_reminds_only_reporters_with_open_items_due_within_7_days(
     from django.contrib.auth import get_user_model
 
     today = timezone.localdate()
-    round = round_open(programme=wuhan, year=2024, quarter=1, due_date=today + timedelta(days=5), user=office)
+    round = round_open(programme=wuhan, year=2020, quarter=1, due_date=today + timedelta(days=5), user=office)
     round_open(
         programme=harbin,
-        year=2024,
+        year=2018,
         quarter=1,
         due_date=today + timedelta(days=30),
         user=get_user_model().objects.get(username="office_harbin"),
@@ -89,7 +89,7 @@ def test_reminds_only_reporters_with_open_items_due_within_7_days(
 
 def test_overdue_items_are_reminded_and_say_so(wuhan, office, kjj_user):
     today = timezone.localdate()
-    round_open(programme=wuhan, year=2023, quarter=4, due_date=today - timedelta(days=2), user=office)
+    round_open(programme=wuhan, year=2019, quarter=4, due_date=today - timedelta(days=2), user=office)
     reminders_send(today=today)
     notification = Notification.objects.get(user=kjj_user, kind="reminder")
     assert "已逾期" in notification.title
@@ -99,9 +99,9 @@ def test_closed_rounds_and_far_due_dates_send_nothing(wuhan, office):
     from submissions.services import round_close
 
     today = timezone.localdate()
-    round = round_open(programme=wuhan, year=2023, quarter=4, due_date=today - timedelta(days=2), user=office)
+    round = round_open(programme=wuhan, year=2019, quarter=4, due_date=today - timedelta(days=2), user=office)
     round_close(round=round, user=office)
-    round_open(programme=wuhan, year=2024, quarter=1, due_date=today + timedelta(days=8), user=office)
+    round_open(programme=wuhan, year=2020, quarter=1, due_date=today + timedelta(days=8), user=office)
     assert reminders_send(today=today)["notified"] == 0
     assert not Notification.objects.exists()
 
@@ -112,7 +112,7 @@ def test_the_daily_job_is_scheduled_by_a_migration_and_runs_as_a_jobrun(
     task = PeriodicTask.objects.get(task="submissions.reminders_daily")
     assert task.enabled and task.crontab.hour == "8"
     round_open(
-        programme=wuhan, year=2024, quarter=1, due_date=timezone.localdate() + timedelta(days=1), user=office
+        programme=wuhan, year=2020, quarter=1, due_date=timezone.localdate() + timedelta(days=1), user=office
     )
     from submissions.jobs import reminders_daily
 
@@ -124,7 +124,7 @@ def test_the_daily_job_is_scheduled_by_a_migration_and_runs_as_a_jobrun(
 
 def test_notifications_page_lists_and_marks_read(login, wuhan, office, kjj_user):
     round_open(
-        programme=wuhan, year=2024, quarter=1, due_date=timezone.localdate() + timedelta(days=3), user=office
+        programme=wuhan, year=2020, quarter=1, due_date=timezone.localdate() + timedelta(days=3), user=office
     )
     reminders_send()
     client = login("reporter_wuhan_kjj")

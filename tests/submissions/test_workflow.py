@@ -42,7 +42,7 @@ def test_opening_a_round_lists_what_each_agency_owes(round_q1, wuhan, kjj, gsj):
 
 def test_the_same_quarter_cannot_be_opened_twice(round_q1, wuhan, office):
     with pytest.raises(ValidationError, match="已经开启过了"):
-        round_open(programme=wuhan, year=2024, quarter=1, due_date=timezone.localdate(), user=office)
+        round_open(programme=wuhan, year=2020, quarter=1, due_date=timezone.localdate(), user=office)
 
 
 def test_only_the_office_of_the_city_opens_rounds(wuhan, kjj_user):
@@ -52,7 +52,7 @@ def test_only_the_office_of_the_city_opens_rounds(wuhan, kjj_user):
         with pytest.raises(PermissionDenied):
             round_open(
                 programme=wuhan,
-                year=2024,
+                year=2020,
                 quarter=3,
                 due_date=timezone.localdate(),
                 user=get_user_model().objects.get(username=username),
@@ -63,11 +63,11 @@ def test_only_the_office_of_the_city_opens_rounds(wuhan, kjj_user):
 def test_office_opens_a_round_in_the_browser_form(login, wuhan):
     client = login("office_wuhan")
     url = reverse("submissions:round_list", args=["wuhan-2017"])
-    response = client.post(url, {"period": "2024q3", "due_date": "2024-10-15"})
+    response = client.post(url, {"period": "2020q3", "due_date": "2020-10-15"})
     assert response.status_code == 302
     round = ReportingRound.objects.get(programme=wuhan)
-    assert (round.year, round.quarter, str(round.due_date)) == (2024, 3, "2024-10-15")
-    bad = client.post(url, {"period": "2024年", "due_date": "2024-10-15"})
+    assert (round.year, round.quarter, str(round.due_date)) == (2020, 3, "2020-10-15")
+    bad = client.post(url, {"period": "2024年", "due_date": "2020-10-15"})
     assert "请按 2024Q1 的格式填写报告期" in bad.content.decode()
     assert ReportingRound.objects.filter(programme=wuhan).count() == 1
 
@@ -103,7 +103,7 @@ def test_full_cycle_with_versions_and_events(round_q1, kjj, kjj_user, office):
     )
     assert second.accepted and second.created == second.rows
     code = codes_of(template_bytes(round_q1, kjj))[0]
-    versions = StatisticValue.objects.filter(statistic__code=code, year=2024, quarter=1).order_by("version")
+    versions = StatisticValue.objects.filter(statistic__code=code, year=2020, quarter=1).order_by("version")
     assert [(v.version, v.value, v.is_current) for v in versions] == [(1, 100, False), (2, 110, True)]
     assert versions[1].supersedes_id == versions[0].pk and versions[1].upload.original_name == "v2.xlsx"
     assert versions[0].upload.original_name == "v1.xlsx" and len(versions[0].upload.sha256) == 64
@@ -141,7 +141,7 @@ def test_submitting_needs_every_value(round_q1, kjj, kjj_user):
 
 def test_late_submission_is_accepted_and_marked_late(wuhan, office, kjj, kjj_user):
     round = round_open(
-        programme=wuhan, year=2023, quarter=4, due_date=timezone.localdate() - timedelta(days=3), user=office
+        programme=wuhan, year=2019, quarter=4, due_date=timezone.localdate() - timedelta(days=3), user=office
     )
     item = stats_item(round, kjj)
     assert item.display_state() == "overdue" and item.display_state_label() == "逾期"
@@ -205,12 +205,12 @@ def test_bulk_approve_in_the_review_queue(login, round_q1, kjj, gsj, kjj_user, g
 def test_web_form_shows_unit_and_last_quarter_and_saves_a_draft(
     login, wuhan, office, round_q1, kjj, kjj_user
 ):
-    previous = round_open(programme=wuhan, year=2023, quarter=4, due_date=timezone.localdate(), user=office)
+    previous = round_open(programme=wuhan, year=2019, quarter=4, due_date=timezone.localdate(), user=office)
     statistics_upload_import(
         round=previous, agency=kjj, filename="q4.xlsx", data=filled(previous, kjj, value=4321), user=kjj_user
     )
     client = login("reporter_wuhan_kjj")
-    url = reverse("submissions:statistics_form", args=["wuhan-2017", "2024Q1", kjj.pk])
+    url = reverse("submissions:statistics_form", args=["wuhan-2017", "2020Q1", kjj.pk])
     page = client.get(url).content.decode()
     assert "4,321" in page and "上季度" in page and "件" in page
     rows = codes_of(template_bytes(round_q1, kjj))
@@ -218,23 +218,23 @@ def test_web_form_shows_unit_and_last_quarter_and_saves_a_draft(
     data["v0"] = "约300"
     bad = client.post(url, {**data, "save": "1"})
     assert "“约300”不是数字" in bad.content.decode()
-    assert not StatisticValue.objects.filter(year=2024, quarter=1).exists()
+    assert not StatisticValue.objects.filter(year=2020, quarter=1).exists()
     data["v0"] = "4400"
     ok = client.post(url, {**data, "save": "1"})
     assert ok.status_code == 302
     assert StatisticValue.objects.filter(
-        year=2024, quarter=1, source="form", reported_by=kjj_user
+        year=2020, quarter=1, source="form", reported_by=kjj_user
     ).count() == len(rows)
     assert stats_item(round_q1, kjj).state == "draft"
 
 
 def test_web_form_warnings_need_confirmation(login, wuhan, office, round_q1, kjj, kjj_user):
-    previous = round_open(programme=wuhan, year=2023, quarter=4, due_date=timezone.localdate(), user=office)
+    previous = round_open(programme=wuhan, year=2019, quarter=4, due_date=timezone.localdate(), user=office)
     statistics_upload_import(
         round=previous, agency=kjj, filename="q4.xlsx", data=filled(previous, kjj, value=1000), user=kjj_user
     )
     client = login("reporter_wuhan_kjj")
-    url = reverse("submissions:statistics_form", args=["wuhan-2017", "2024Q1", kjj.pk])
+    url = reverse("submissions:statistics_form", args=["wuhan-2017", "2020Q1", kjj.pk])
     rows = codes_of(template_bytes(round_q1, kjj))
     data = {f"v{i}": "1000" for i in range(len(rows))}
     index = rows.index("INV_VALID")  # a stock
@@ -244,16 +244,16 @@ def test_web_form_warnings_need_confirmation(login, wuhan, office, round_q1, kjj
     data[f"v{flow}"] = "400"  # a flow 60% down
     page = client.post(url, {**data, "save": "1"}).content.decode()
     assert "存量一般不会减少" in page and "超过50%" in page and "我已核实" in page
-    assert not StatisticValue.objects.filter(year=2024, quarter=1).exists()
+    assert not StatisticValue.objects.filter(year=2020, quarter=1).exists()
     response = client.post(url, {**data, "save": "1", "confirm_warnings": "on"})
     assert response.status_code == 302
-    assert StatisticValue.objects.get(statistic__code="INV_VALID", year=2024, quarter=1).value == 900
+    assert StatisticValue.objects.get(statistic__code="INV_VALID", year=2020, quarter=1).value == 900
 
 
 def test_upload_warnings_then_confirmation_in_the_browser(
     login, wuhan, office, round_q1, kjj, kjj_user, upload_url
 ):
-    previous = round_open(programme=wuhan, year=2023, quarter=4, due_date=timezone.localdate(), user=office)
+    previous = round_open(programme=wuhan, year=2019, quarter=4, due_date=timezone.localdate(), user=office)
     statistics_upload_import(
         round=previous, agency=kjj, filename="q4.xlsx", data=filled(previous, kjj, value=1000), user=kjj_user
     )
@@ -265,15 +265,15 @@ def test_upload_warnings_then_confirmation_in_the_browser(
     )
     text = response.content.decode()
     assert response.status_code == 200 and "需要确认" in text and "超过50%" in text
-    assert not StatisticValue.objects.filter(year=2024, quarter=1).exists()
+    assert not StatisticValue.objects.filter(year=2020, quarter=1).exists()
     import re
 
     confirm = re.search(r'action="(/reporting/uploads/[^"]+/confirm/)"', text).group(1)
     assert login("reporter_wuhan_gsj").post(confirm).status_code == 302  # not theirs: expired for them
-    assert not StatisticValue.objects.filter(year=2024, quarter=1).exists()
+    assert not StatisticValue.objects.filter(year=2020, quarter=1).exists()
     client = login("reporter_wuhan_kjj")
     assert client.post(confirm).status_code == 302
-    assert StatisticValue.objects.filter(year=2024, quarter=1, source="upload").count() == len(
+    assert StatisticValue.objects.filter(year=2020, quarter=1, source="upload").count() == len(
         codes_of(template_bytes(round_q1, kjj))
     )
 
@@ -285,7 +285,7 @@ def test_locked_form_says_why_in_the_page(login, round_q1, kjj, kjj_user, office
     item = stats_item(round_q1, kjj)
     submission_submit(submission=item, user=kjj_user)
     client = login("reporter_wuhan_kjj")
-    url = reverse("submissions:statistics_form", args=["wuhan-2017", "2024Q1", kjj.pk])
+    url = reverse("submissions:statistics_form", args=["wuhan-2017", "2020Q1", kjj.pk])
     page = client.get(url).content.decode()
     assert "正在等待领导小组办公室审核" in page and "张伟" in page and "disabled" in page
     submissions_approve(submissions=[item], user=office)
@@ -293,7 +293,7 @@ def test_locked_form_says_why_in_the_page(login, round_q1, kjj, kjj_user, office
     assert "王敏" in page and "审核通过,数据已锁定" in page
     posted = client.post(url, {"v0": "1", "save": "1"})
     assert posted.status_code == 302
-    assert StatisticValue.objects.filter(year=2024, quarter=1, value=1).count() == 0
+    assert StatisticValue.objects.filter(year=2020, quarter=1, value=1).count() == 0
 
 
 def test_reporter_sees_who_returned_and_the_comment(login, round_q1, kjj, kjj_user, office):
@@ -309,7 +309,7 @@ def test_reporter_sees_who_returned_and_the_comment(login, round_q1, kjj, kjj_us
     assert response.status_code == 302
     client = login("reporter_wuhan_kjj")
     page = client.get(
-        reverse("submissions:statistics_form", args=["wuhan-2017", "2024Q1", kjj.pk])
+        reverse("submissions:statistics_form", args=["wuhan-2017", "2020Q1", kjj.pk])
     ).content.decode()
     assert "王敏" in page and "退回修改" in page and "请补充说明" in page
     detail = client.get(item.get_absolute_url()).content.decode()

@@ -8,7 +8,10 @@ from programmes.models import Programme
 
 
 class Command(BaseCommand):
-    help = "Print every indicator of a programme: value, period, target, completion, status, projection."
+    help = (
+        "Print every indicator of a programme: value and its reference period, target, completion (完成率),"
+        " progress from the baseline (进展度), provisional year-to-date figure, status, projection."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("slug")
@@ -39,7 +42,11 @@ class Command(BaseCommand):
                             "deadline",
                             "baseline",
                             "completion",
+                            "progress",
+                            "provisional",
                             "status",
+                            "status_label",
+                            "final",
                             "reason",
                             "projection",
                             "flags",
@@ -61,6 +68,14 @@ class Command(BaseCommand):
                 f"- {row['name']} [{row['formula'] or '里程碑'}]\n"
                 f"    值 {value}{row['unit'] if row['value'] is not None else ''}({row['period'] or '—'})"
                 f" · 目标 {comparator}{target}{row['unit']} · 完成率 {rules.pct(row['completion'])}"
-                f" · {row['status_label']}({row['status']})\n"
+                f" · 进展度 {rules.pct(row['progress'])}"
+                f" · {row['status_label']}({row['status']})"
+                + (
+                    f"\n    参考值 {rules.fmt(row['provisional']['value'])}{row['unit']}"
+                    f"({row['provisional']['period']},仅供参考)"
+                    if row["provisional"]
+                    else ""
+                )
+                + "\n"
                 f"    {row['reason']}" + (f"\n    {row['projection']['text']}" if row["projection"] else "")
             )
