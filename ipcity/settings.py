@@ -235,4 +235,5 @@ SEED_DATA_DIR = BASE_DIR / "programmes" / "seed_data"
 DEMO_LOADERS: list[str] = [  # extended by rooms that add demo data
     "submissions.demo.demo_reporting_load",
     "indicators.demo.demo_indicators_recompute",  # keep last: computes from the demo statistics
+    "reports.demo.demo_reports_load",  # 自评报告 chapters, manual scores, evidence files
 ]

@@ -74,21 +74,26 @@ def demo_users_load() -> list[tuple[str, str]]:
 @transaction.atomic
 def demo_funding_load() -> None:
     """Budgets and a small ledger per programme, so the funding page has something to show."""
-    for programme in Programme.objects.all():
+    scales = {"武汉市": 1.0, "哈尔滨市": 0.62, "福州市": 0.7, "宜昌市": 0.34, "鞍山市": 0.22}
+    for programme in Programme.objects.select_related("city"):
         if programme.budgets.exists():
             continue
+        scale = Decimal(str(scales.get(programme.city.name, 0.4)))
+        # The categories the programme's own funding rules name come first, so every rule
+        # has money to judge; each city spends its own amounts.
+        named = [c for c in programme.funding_rules.values_list("category", flat=True) if c]
         years = range(programme.start_year, programme.end_year + 1)
         for i, year in enumerate(years):
             FundingBudget.objects.create(
                 programme=programme,
                 year=year,
                 source="municipal",
-                amount=Decimal(1200 + 150 * i),
-                note="演示数据",
+                amount=(Decimal(1200 + 150 * i) * scale).quantize(Decimal(1)),
+                note="",
             )
             if programme.kind == Programme.Kind.OPERATION_SERVICE:
                 FundingBudget.objects.create(
-                    programme=programme, year=year, source="central", amount=Decimal(1500), note="演示数据"
+                    programme=programme, year=year, source="central", amount=Decimal(1500), note=""
                 )
         tasks = list(programme.tasks.all()[:6])
         lead = None
@@ -97,17 +102,20 @@ def demo_funding_load() -> None:
                 lead_assignment = task.assignments.filter(role="lead").select_related("agency").first()
                 lead = lead_assignment.agency if lead_assignment else lead
                 if programme.kind == Programme.Kind.OPERATION_SERVICE:
-                    category = ["服务业集聚区建设", "运营服务平台", "知识产权金融"][j]
+                    defaults = ["服务业集聚区建设", "运营服务平台", "知识产权金融"]
                 else:
-                    # 专利运用补助 is the category Harbin's yearly rule names, so its check has money to judge
-                    category = ["专利运用补助", "执法维权", "宣传培训"][j]
+                    defaults = ["专利运用补助", "执法维权", "宣传培训"]
+                categories = list(dict.fromkeys(named + defaults))
+                category = categories[j % len(categories)]
                 FundingExpense.objects.create(
                     programme=programme,
                     date=date(year, 3 + 3 * j, 15),
-                    amount=Decimal(380 + 45 * i + 60 * j),
+                    amount=(
+                        Decimal(380 + 45 * i + 60 * j) * scale * Decimal("1.5" if j == 0 else "1")
+                    ).quantize(Decimal(1)),
                     category=category,
                     market_based=(j != 1),
                     task=task,
                     agency=lead,
-                    description=f"【演示】{task.title[:30]}",
+                    description=f"{year}年{task.title[:30]}项目经费",
                 )

@@ -17,3 +17,11 @@ class CJKFontMissing(ReportError):
         "无法生成报告:系统中没有可用的中文字体(fontconfig 找不到简体中文字体),"
         "生成的 PDF 会把汉字显示为方框。请安装 fonts-noto-cjk(make system-deps,见 README)后重试。"
     )
+
+
+class ReportNotReady(ReportError):
+    """A final (定稿) report refused: `problems` says what is missing, one line each."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__(_("不能定稿:") + ";".join(str(p) for p in self.problems))

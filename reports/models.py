@@ -44,9 +44,16 @@ class Report(models.Model):
     quarter = models.PositiveSmallIntegerField(_("季度"), null=True, blank=True)
     doc_number = models.CharField(_("报告文号"), max_length=100, blank=True)
     issuing_office = models.CharField(_("编制单位"), max_length=200, blank=True)
-    work_summary = models.TextField(_("工作总结"), blank=True)
+    # The chapters of a 自评报告, typed in Markdown in the portal (reports/frameworks/chapters.py).
+    basic_info = models.TextField(_("基本情况"), blank=True)
+    work_summary = models.TextField(_("主要做法与成效"), blank=True)
+    cases = models.TextField(_("典型案例"), blank=True)
     problems = models.TextField(_("存在问题"), blank=True)
-    next_steps = models.TextField(_("下一步工作"), blank=True)
+    next_steps = models.TextField(_("下一步工作计划"), blank=True)
+    # The issuing page of a final (定稿) report.
+    issuer = models.CharField(_("签发人"), max_length=100, blank=True)
+    issued_on = models.DateField(_("签发日期"), null=True, blank=True)
+    seal = models.FileField(_("印章图片"), upload_to="report-seals/", max_length=500, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -161,6 +168,10 @@ class ReportVersion(models.Model):
     # The evidence files the report lists, with their place in the zip: the zip always
     # matches the report it was generated with, even after agencies attach more files.
     evidence_manifest = models.JSONField(_("证明材料清单"), default=list, blank=True)
+    # A final (定稿) version, and the self-score table it was generated with (the automatic
+    # scores as computed then, so every score printed is kept).
+    is_final = models.BooleanField(_("定稿"), default=False)
+    score_table = models.JSONField(_("自评得分表"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("报告版本")
@@ -181,3 +192,12 @@ class ReportVersion(models.Model):
         if report.agency_id:
             name = f"{report.agency.short_name}-{name}"
         return f"{report.programme.city.name}-{name}-{self.as_of:%Y-%m-%d}-v{self.version}"
+
+
+from .frameworks.models import (  # noqa: E402,F401 - the frameworks live in their own module
+    Aspect,
+    AssessmentEvidence,
+    Framework,
+    Item,
+    ManualScore,
+)

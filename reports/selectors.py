@@ -12,8 +12,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.models import Profile
-from accounts.selectors import can_edit_programme, user_profile, user_role
+from accounts.permissions import can
+from accounts.selectors import visible_agency_ids
 from programmes.models import Programme
 
 from . import data
@@ -34,15 +34,12 @@ def report_list_for_user(*, user, programme: Programme) -> QuerySet[Report]:
     Office staff see every report of their city's programmes; evaluators the reports that
     have been generated; a reporter only its own agency's quarterly reports."""
     qs = Report.objects.filter(programme=programme).select_related("programme__city", "agency")
-    if user_role(user=user) == "superuser" or can_edit_programme(user=user, programme=programme):
+    if can(user, "report.see_all", programme):
         return qs
-    profile = user_profile(user=user)
-    if profile is None:
-        return qs.none()
-    if profile.role == Profile.Role.EVALUATOR:
+    if can(user, "report.see_generated", programme):
         return qs.filter(versions__isnull=False).distinct()
-    if profile.role == Profile.Role.REPORTER:
-        return qs.filter(kind=Report.Kind.QUARTERLY, agency_id=profile.agency_id)
+    if can(user, "report.see_own_agency", programme):
+        return qs.filter(kind=Report.Kind.QUARTERLY, agency_id__in=visible_agency_ids(user=user) or ())
     return qs.none()
 
 
@@ -125,6 +122,9 @@ class ReportDocument:
     evidence: list[EvidenceEntry] = field(default_factory=list)
     # an agency's quarterly report
     agency: str = ""
+    round_label: str = ""
+    statistics: list[data.StatisticRow] = field(default_factory=list)
+    statistics_state: str = ""
     # the 自评报告: chapters typed in the portal, the self-score table, draft or final
     chapters: dict = field(default_factory=dict)  # field name → frameworks.chapters.Chapter
     group_name: str = ""  # the leading group as the plan prints it
@@ -134,9 +134,6 @@ class ReportDocument:
     issuer: str = ""
     issued_on: object = None
     seal_uri: str = ""
-    round_label: str = ""
-    statistics: list[data.StatisticRow] = field(default_factory=list)
-    statistics_state: str = ""
     # filled by the renderer
     charts: list = field(default_factory=list)
 
@@ -161,14 +158,18 @@ def _sections_for(kind: str) -> list[Section]:
             ("tasks", _("工作任务进展")),
             ("summary", _("工作总结")),
             ("problems", _("存在问题")),
-        # The chapters of a 自评报告 (CNIPA's outline), with the evaluator's tables between.
             ("next", _("下一步工作")),
         ]
     else:
+        # The chapters of a 自评报告 (CNIPA's outline), with the evaluator's tables between.
         keys = [
             ("basics", _("基本情况")),
             ("summary", _("主要做法与成效")),
-            *([("scores", _("自评得分情况"))] if kind in (Report.Kind.ACCEPTANCE, Report.Kind.MIDTERM) else []),
+            *(
+                [("scores", _("自评得分情况"))]
+                if kind in (Report.Kind.ACCEPTANCE, Report.Kind.MIDTERM)
+                else []
+            ),
             ("indicators", _("主要指标完成情况")),
             ("charts", _("分领域指标趋势")),
             ("tasks", _("重点任务进展")),

@@ -18,21 +18,22 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from accounts.permissions import require
 from ipcity.core.models import JobRun
 from ipcity.core.services import job_run_enqueue
 from programmes.models import Agency, Programme
 
 from .data import month_first_day, month_last_day
-from .models import Report, ReportVersion
 from .errors import ReportNotReady
 from .frameworks.chapters import placeholders_in
 from .frameworks.services import framework_default_ensure
+from .models import Report, ReportVersion
 from .rendering.charts import area_charts
 from .rendering.excel import workbook_bytes
 from .rendering.fonts import cjk_font_family
 from .rendering.pdf import pdf_from_html, report_html
-from .selectors import ProgressCallback, ReportDocument, report_document_build
 from .rendering.typography import report_typeset
+from .selectors import ProgressCallback, ReportDocument, report_document_build
 
 JOB_KIND = "report_generate"
 NARRATIVE_FIELDS = (
@@ -110,6 +111,7 @@ def report_create(
 ) -> Report:
     """A new report of a programme. Raises ValidationError (as-of outside the period, a
     quarterly report without agency/round, the same report twice)."""
+    require(user, "report.generate", programme)
     if kind not in Report.Kind.values:
         raise ValidationError({"kind": _("未知的报告类型:%(kind)s") % {"kind": kind}})
     if kind == Report.Kind.QUARTERLY:
@@ -174,6 +176,7 @@ def report_ensure(
 def report_update(*, report: Report, user, values: dict) -> Report:
     """The narrative parts and cover fields office staff write. Stored as typed: the PDF
     escapes them (HTML or <script> shows as text), Excel keeps them from being formulas."""
+    require(user, "report.generate", report.programme)
     unknown = set(values) - set(NARRATIVE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
@@ -212,18 +215,18 @@ def report_render(
     step = progress or (lambda pct, msg: None)
     as_of_validate(programme=report.programme, as_of=report.as_of)
     family = cjk_font_family()  # before any work: no CJK font, no report
-    doc = report_document_build(report=report, progress=step)
-    if doc.indicators_by_area:
-        step(30, _("绘制分领域指标趋势图"))
     if report.kind in (Report.Kind.ACCEPTANCE, Report.Kind.MIDTERM):
         framework_default_ensure(programme=report.programme)
-        doc.charts = area_charts(doc.indicators_by_area, family)
+    doc = report_document_build(report=report, progress=step)
     if final:
         problems = final_problems(doc)
         if problems:
             raise ReportNotReady(problems)
         doc.is_final = True
         doc.seal_uri = _seal_uri(report)
+    if doc.indicators_by_area:
+        step(30, _("绘制分领域指标趋势图"))
+        doc.charts = area_charts(doc.indicators_by_area, family)
     step(45, _("排版报告"))
     html = report_typeset(report_html(doc, font_family=family))
     step(50, _("生成 PDF"))
@@ -276,11 +279,11 @@ def report_generate(
             page_count=rendered.page_count,
             size=len(rendered.pdf),
             evidence_manifest=manifest,
+            is_final=final,
+            score_table=[r.as_json() for r in doc.scores.rows] if doc.scores else [],
         )
         version.pdf.save(f"v{number}-{pdf_sha[:16]}.pdf", ContentFile(rendered.pdf), save=False)
         version.xlsx.save(f"v{number}-{xlsx_sha[:16]}.xlsx", ContentFile(rendered.xlsx), save=False)
-            is_final=final,
-            score_table=[r.as_json() for r in doc.scores.rows] if doc.scores else [],
         version.save()
     step(100, _("报告已生成"))
     return version
@@ -288,6 +291,7 @@ def report_generate(
 
 def report_generation_enqueue(*, report: Report, user) -> JobRun:
     """Ask for a generation in the background; the page polls the returned run."""
+    require(user, "report.generate", report.programme)
     as_of_validate(programme=report.programme, as_of=report.as_of)
     return job_run_enqueue(
         kind=JOB_KIND,
@@ -319,25 +323,21 @@ def report_evidence_zip(*, version: ReportVersion) -> io.BufferedIOBase:
                     archive.writestr(_zip_info(entry["path"], version), fh.read())
             except (FileNotFoundError, OSError, ValueError):
                 missing.append(entry["path"])
-        if missing:
-            archive.writestr(
-                _zip_info(_("缺失文件.txt"), version),
-                (_("以下证明材料在存储中找不到:") + "\n" + "\n".join(missing) + "\n").encode("utf-8"),
         without = _items_without_evidence(version)
         if without:
             archive.writestr(
                 _zip_info(_("证明材料/尚无证明材料的事项.txt"), version),
                 (_("以下评价指标尚无证明材料:") + "\n" + "\n".join(without) + "\n").encode("utf-8"),
             )
+        if missing:
+            archive.writestr(
+                _zip_info(_("缺失文件.txt"), version),
+                (_("以下证明材料在存储中找不到:") + "\n" + "\n".join(missing) + "\n").encode("utf-8"),
             )
     spool.seek(0)
     return spool
 
 
-def _zip_info(name: str, version: ReportVersion) -> zipfile.ZipInfo:
-    d = version.as_of
-    info = zipfile.ZipInfo(name, date_time=(d.year, d.month, d.day, 0, 0, 0))
-    info.compress_type = zipfile.ZIP_DEFLATED
 def _items_without_evidence(version: ReportVersion) -> list[str]:
     """The self-score table's items that no evidence file supports, as stored with the version."""
     return [
@@ -389,5 +389,9 @@ def _seal_uri(report: Report) -> str:
     return f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"
 
 
+def _zip_info(name: str, version: ReportVersion) -> zipfile.ZipInfo:
+    d = version.as_of
+    info = zipfile.ZipInfo(name, date_time=(d.year, d.month, d.day, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
     info.flag_bits |= 0x800  # UTF-8 names: Chinese folder names open correctly everywhere
     return info

@@ -8,7 +8,7 @@ with drafts, items awaiting review and one returned item, so every page has some
 
 import csv
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import Profile
 from indicators.models import StatisticOwner, StatisticValue
 from programmes.models import Programme
+from tasks.demo import task_report_text
 from tasks.models import TaskReport
 
 from .models import ReportingRound, Submission, SubmissionEvent
@@ -88,24 +89,6 @@ BY_UNIT = {
 CITY_SCALE = {"武汉市": 1.0, "哈尔滨市": 0.55, "福州市": 0.6, "宜昌市": 0.25, "鞍山市": 0.15}
 POPULATION = {"武汉市": 1090, "哈尔滨市": 1060, "福州市": 780, "宜昌市": 410, "鞍山市": 360}  # 万人
 SEASON = [0.21, 0.25, 0.25, 0.29]
-STATUS_TEXT = {
-    TaskReport.Status.IN_PROGRESS: (
-        "【演示】本季度召开专题推进会{n}次,制定工作方案并分解任务,完成阶段目标的{p}%。",
-        "部分配套政策仍在征求意见。",
-        "下季度完成政策出台并开展督导检查。",
-    ),
-    TaskReport.Status.DONE: (
-        "【演示】任务已按计划完成,形成总结报告并报领导小组办公室备案。",
-        "",
-        "巩固成果,做好验收材料整理。",
-    ),
-    TaskReport.Status.DELAYED: (
-        "【演示】已完成前期调研,项目落地进度慢于计划。",
-        "资金拨付滞后,承接主体尚未确定。",
-        "协调财政部门加快拨付,下月召开协调会。",
-    ),
-    TaskReport.Status.NOT_STARTED: ("", "【演示】待上级政策明确后启动。", "下季度启动。"),
-}
 
 
 def _anchors() -> dict:
@@ -272,8 +255,10 @@ def _load_programme(programme: Programme, anchors: dict, today: date) -> int:
     owed = due_items(programme=programme)
     for index, (year, quarter) in enumerate(quarters):
         last = index == len(quarters) - 1
-        quarter_end = date(year, quarter * 3, 28)
-        due = today + timedelta(days=5) if last else quarter_end + timedelta(days=20)
+        # Every timestamp inside its round's quarter: due on the 25th of its last month,
+        # reported before it (a few late, by days), reviewed within two days.
+        quarter_end = date(year, quarter * 3, 25)
+        due = today + timedelta(days=5) if last else quarter_end
         round = ReportingRound.objects.create(
             programme=programme, year=year, quarter=quarter, due_date=due, is_demo=True, note="演示数据"
         )
@@ -306,8 +291,12 @@ def _load_programme(programme: Programme, anchors: dict, today: date) -> int:
                 if fate != "late"
                 else due_at + timedelta(days=rng.randint(1, 9))
             )
+            if fate == "late":
+                moment = due_at + timedelta(days=rng.randint(1, 3))
             if last:
-                moment = timezone.now() - timedelta(days=rng.randint(1, 4), hours=rng.randint(0, 8))
+                moment = timezone.make_aware(
+                    datetime.combine(quarter_end, time(10)) - timedelta(days=rng.randint(1, 12))
+                )
             if item.kind == Submission.Kind.STATISTICS:
                 for owner in owners:
                     if owner.agency_id == item.agency_id:
@@ -335,7 +324,17 @@ def _load_programme(programme: Programme, anchors: dict, today: date) -> int:
                     ],
                     [70, 10 + index, 8, max(12 - 2 * index, 1)],
                 )[0]
-                work, problems, next_steps = STATUS_TEXT[status]
+                lead = item.role == "lead"
+                work, problems, next_steps = task_report_text(
+                    task=item.task,
+                    agency="",
+                    city=programme.city.name,
+                    lead=lead,
+                    status=status,
+                    year=year,
+                    quarter=quarter,
+                    rng=rng,
+                )
                 reports.append(
                     TaskReport(
                         task=item.task,
@@ -343,7 +342,7 @@ def _load_programme(programme: Programme, anchors: dict, today: date) -> int:
                         year=year,
                         quarter=quarter,
                         status=status,
-                        work_done=work.format(n=rng.randint(1, 3), p=rng.randint(40, 90)),
+                        work_done=work,
                         problems=problems,
                         next_steps=next_steps,
                         source=TaskReport.Source.DEMO,
@@ -364,14 +363,14 @@ def _load_programme(programme: Programme, anchors: dict, today: date) -> int:
             )
             if fate in ("approved", "late"):
                 item.state = Submission.State.APPROVED
-                item.reviewed_at, item.reviewed_by = moment + timedelta(days=2), office
+                item.reviewed_at, item.reviewed_by = moment + timedelta(days=rng.randint(1, 2)), office
                 events.append(
                     SubmissionEvent(submission=item, action="approved", user=office, at=item.reviewed_at)
                 )
             elif fate == "returned":
                 item.state = Submission.State.RETURNED
                 item.reviewed_at, item.reviewed_by = moment + timedelta(hours=20), office
-                item.review_comment = "【演示】请补充证明材料,并核对与上季度差异较大的数值。"
+                item.review_comment = "请补充证明材料，并核对与上季度差异较大的数值。"
                 events.append(
                     SubmissionEvent(
                         submission=item,
@@ -382,13 +381,22 @@ def _load_programme(programme: Programme, anchors: dict, today: date) -> int:
                     )
                 )
         if not last:
-            round.status, round.closed_at = ReportingRound.Status.CLOSED, round.due_at + timedelta(days=30)
+            round.status, round.closed_at = ReportingRound.Status.CLOSED, round.due_at + timedelta(days=5)
             round.save(update_fields=["status", "closed_at"])
     Submission.objects.bulk_create(all_items, batch_size=1000)
     for event in events:
         event.submission_id = event.submission.pk
     StatisticValue.objects.bulk_create(values, batch_size=1000)
     TaskReport.objects.bulk_create(reports, batch_size=1000)
+    # reported_at is set on save (auto_now_add): put each quarter's reports inside it.
+    for year, quarter in baseline + quarters:
+        stamp = timezone.make_aware(datetime.combine(date(year, quarter * 3, 20), time(10)))
+        StatisticValue.objects.filter(programme=programme, year=year, quarter=quarter).update(
+            reported_at=stamp
+        )
+        TaskReport.objects.filter(task__programme=programme, year=year, quarter=quarter).update(
+            reported_at=stamp
+        )
     SubmissionEvent.objects.bulk_create(events, batch_size=1000)
     return len(values)
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 
 def num(value, places: int = 2) -> str:
-    """32000 → "32000", 12.5000 → "12.5", 1/3 → "0.33"; None → 无数据."""
+    """32000 → "32,000", 1234 → "1234", 12.5000 → "12.5", 1/3 → "0.33"; None → 无数据."""
     if value is None or value == "":
         return _("无数据")
     if not isinstance(value, Decimal):
@@ -18,7 +18,13 @@ def num(value, places: int = 2) -> str:
     text = format(rounded, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    if text in ("-0", ""):
+        return "0"
+    sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, dot, frac = text.partition(".")
+    if len(whole) > 4:  # 300925 → 300,925 (four digits, like years, stay as they are)
+        whole = f"{int(whole):,}"
+    return f"{sign}{whole}{dot}{frac}"
 
 
 def pct(value, places: int = 1) -> str:
@@ -56,3 +62,13 @@ def chinese_ordinal(n: int) -> str:
         return CHINESE_NUMERALS[n]
     tens, ones = divmod(n, 10)
     return (CHINESE_NUMERALS[tens] if tens > 1 else "") + "十" + (CHINESE_NUMERALS[ones] if ones else "")
+
+
+def indicator_unit(unit: str, name: str = "") -> str:
+    """The unit an evaluator reads: 件 of 每万人口… is 件/万人, of 每亿元GDP… 件/亿元."""
+    if unit and "/" not in unit:
+        if "每万人" in name:
+            return f"{unit}/万人"
+        if "每亿元" in name:
+            return f"{unit}/亿元"
+    return unit

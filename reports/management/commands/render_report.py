@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from programmes.models import Agency, Programme
-from reports.errors import ReportError
+from reports.errors import ReportError, ReportNotReady
 from reports.models import Report
 from reports.services import report_ensure, report_generate
 
@@ -36,8 +36,13 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, help="年度报告/季度报告的年度")
         parser.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="季度报告的季度")
         parser.add_argument("--agency", help="季度报告的报送单位(名称)")
+        parser.add_argument(
+            "--final",
+            action="store_true",
+            help="定稿:有必填章节为空、人工评分缺失或占位文字时拒绝(退出码 2)并列出缺什么",
+        )
 
-    def handle(self, *args, slug, kind, as_of, out, xlsx, year, quarter, agency, **options):
+    def handle(self, *args, slug, kind, as_of, out, xlsx, year, quarter, agency, final=False, **options):
         programme = Programme.objects.select_related("city").filter(slug=slug).first()
         if programme is None:
             known = ", ".join(Programme.objects.order_by("slug").values_list("slug", flat=True)) or _("无")
@@ -67,7 +72,11 @@ class Command(BaseCommand):
                 progress=lambda pct, msg: (
                     self.stderr.write(f"  {pct:3d}% {msg}") if options["verbosity"] > 1 else None
                 ),
+                final=final,
             )
+        except ReportNotReady as exc:
+            lines = "\n".join(f"  - {p}" for p in exc.problems)
+            raise CommandError(_("不能定稿,还缺:") + "\n" + lines, returncode=2) from exc
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         except ReportError as exc:
@@ -80,8 +89,9 @@ class Command(BaseCommand):
                 xlsx.write_bytes(fh.read())
         self.stdout.write(
             self.style.SUCCESS(
-                _("%(title)s v%(version)s: %(pages)s 页, SHA-256 %(sha)s → %(out)s")
+                _("%(title)s v%(version)s%(final)s: %(pages)s 页, SHA-256 %(sha)s → %(out)s")
                 % {
+                    "final": _("(定稿)") if version.is_final else _("(草稿)"),
                     "title": report.title,
                     "version": version.version,
                     "pages": version.page_count,

@@ -1,0 +1,265 @@
+"""Demo 自评报告: Wuhan's acceptance and Yichang's mid-term with their chapters written, the
+manual scores given with reasons, the issuing fields, and small generated evidence files (a
+notice PDF, a photo-like image, a table) attached to framework items, tasks and indicators.
+Registered in settings.DEMO_LOADERS; idempotent."""
+
+from __future__ import annotations
+
+import io
+import random
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from programmes.models import Programme
+
+from .frameworks.models import AssessmentEvidence, Item
+from .frameworks.services import evidence_attach, framework_default_ensure, manual_score_set
+from .models import Report
+from .services import as_of_default
+
+WUHAN = {
+    "basic_info": """武汉市于2017年11月印发《武汉市推进国家知识产权强市创建工作方案（2017—2020年）》，明确以知识产权保护、创造、运用、管理和环境优化五大工程为主线，提出20项主要指标和33项重点任务。
+
+市政府成立市推进国家知识产权强市创建工作领导小组，市长任组长，分管副市长任副组长，37家市直部门和各区政府为成员单位，领导小组办公室设在市科技局（市知识产权局）。领导小组每年召开全体会议，审定年度工作要点，成员单位按任务分工逐季报送进展。""",
+    "work_summary": """## 健全工作机制，压实各方责任
+
+领导小组办公室每年制定工作要点并分解到成员单位，建立季度报送、半年督办、年度考核的推进机制。四年来共召开领导小组全体会议4次、专题协调会16次，印发督办通报11期。
+
+## 强化知识产权保护
+
+建成中国（武汉）知识产权保护中心，开通专利快速预审通道；组建知识产权纠纷人民调解委员会，设立仲裁院知识产权仲裁中心。持续开展“铁拳”“蓝天”等专项行动，查处侵权假冒案件的结案率保持在九成以上。
+
+## 促进知识产权创造和运用
+
+出台高价值专利培育、专利质押融资贴息等扶持政策，设立知识产权质押融资风险补偿资金池。支持光电子信息、生物医药等重点产业开展专利导航，推动高校院所专利转让许可，每万人口发明专利拥有量稳步提升。
+
+## 优化知识产权服务环境
+
+建设知识产权服务业集聚区，引进国内知名服务机构；面向中小企业开展“知识产权进园区”活动，累计培训企业管理人员逾万人次。""",
+    "cases": """## 知识产权质押融资“武汉模式”
+
+市知识产权局联合人民银行武汉分行、市金融局搭建银企对接平台，设立风险补偿资金池，对质押贷款给予贴息。2018年以来累计帮助数百家科技型中小企业获得质押贷款，单笔最快一周放款，“专利变现金”成为企业融资的常规渠道。
+
+## 光谷知识产权保护“一站式”服务
+
+东湖高新区整合保护中心、调解委员会和仲裁机构，提供快速审查、快速确权、快速维权“一站式”服务，专利预审授权周期由两年多缩短到数月，为光电子信息产业创新提供了有力保障。""",
+    "problems": """## 部分指标完成进度不均衡
+
+少数指标受统计口径调整和疫情影响，完成情况滞后于计划，区域之间发展仍不平衡。
+
+## 知识产权运用效益有待提升
+
+专利转化实施率不高，高校院所专利“沉睡”现象仍然存在，知识产权运营服务机构的专业能力有待提高。
+
+## 数据报送的及时性有待加强
+
+个别成员单位季度进展报送滞后、证明材料不齐，影响了过程监测的准确性。""",
+    "next_steps": """## 巩固强市创建成果
+
+对照验收意见逐项整改，将强市创建中形成的机制转为常态化工作制度。
+
+## 推进知识产权保护体系建设
+
+加快建设知识产权保护中心分中心，完善行政执法与司法保护衔接机制。
+
+## 提升知识产权运用效益
+
+深入实施专利转化专项计划，推动高校院所与企业精准对接，扩大质押融资和保险覆盖面。
+
+## 加强监测评估
+
+完善成员单位季度报送和证明材料归集制度，按季度开展指标监测分析。""",
+}
+
+YICHANG = {
+    "basic_info": """宜昌市于2020年获批国家知识产权运营服务体系建设重点城市，印发《宜昌市知识产权运营服务体系建设实施方案（2020~2023年）》，提出28项主要指标和18项重点任务，分五个阶段推进，本报告为中期评价自评。
+
+市政府成立宜昌市知识产权运营服务体系建设领导小组，领导小组办公室设在市市场监管局（知识产权局），负责统筹协调、专项资金预算编制和绩效评价。""",
+    "work_summary": """## 健全工作机制
+
+领导小组办公室制定年度工作要点，建立“月调度、季通报、年考核”机制，中期前召开领导小组会议2次、专题推进会9次。
+
+## 拓展知识产权金融服务
+
+设立知识产权质押融资风险补偿基金，推动银行开发“知识价贷”等专属产品，开展知识产权保险试点。
+
+## 建设知识产权服务业集聚区
+
+知识产权服务业集聚区挂牌运行，引进专利代理、运营、评估等服务机构入驻，为企业提供一站式服务。
+
+## 提升企业知识产权运用能力
+
+围绕磷化工、生物医药等产业开展专利导航，支持企业贯标和高价值专利培育。""",
+    "cases": """## 磷化工产业专利导航
+
+针对磷化工产业链开展专利导航分析，形成产业发展和技术攻关建议，指导龙头企业调整研发布局，带动上下游企业开展专利布局。
+
+## “知识价贷”助力中小企业融资
+
+市场监管局会同金融机构推出“知识价贷”产品，以专利、商标组合质押为中小企业提供信贷支持，首批企业在一个月内获得贷款。""",
+    "problems": """## 服务机构专业能力不足
+
+本地高端知识产权服务机构数量少，运营、评估等专业人才缺乏。
+
+## 部分任务进度滞后
+
+受疫情影响，个别平台建设和项目招引进度慢于计划。""",
+    "next_steps": """## 对照中期评价补短板
+
+针对滞后指标和任务制定整改清单，明确责任单位和完成时限。
+
+## 加快运营平台建设
+
+推动知识产权运营服务平台与省级平台互联互通，扩大服务覆盖面。
+
+## 规范专项资金管理
+
+严格按实施方案规定的比例使用中央财政资金，做好绩效自评。""",
+}
+
+REASONS = {
+    "定期会商": "领导小组按季度召开会议并印发督办通报，机制运行正常。",
+    "财政资金": "财政资金按年度预算拨付，资金台账完整。",
+    "典型经验": "形成可复制推广的经验做法2项，被省级媒体报道。",
+    "宣传培训": "每年开展宣传周活动和专题培训，社会知晓度较高。",
+}
+
+
+def _notice_pdf(title: str, body: str) -> bytes:
+    from weasyprint import HTML
+
+    html = (
+        "<html><head><style>@page{size:A4;margin:25mm} body{font-family:'Noto Sans CJK SC',sans-serif;"
+        "font-size:12pt;line-height:1.8} h1{text-align:center;font-size:18pt;color:#b00}</style></head>"
+        f"<body><h1>{title}</h1><p>{body}</p></body></html>"
+    )
+    return HTML(string=html).write_pdf()
+
+
+def _photo_png(seed: int) -> bytes:
+    from matplotlib.figure import Figure
+
+    rng = random.Random(seed)
+    fig = Figure(figsize=(3.2, 2.0), dpi=60)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.imshow([[rng.random() for _ in range(8)] for _ in range(5)], cmap="Blues", aspect="auto")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _table_xlsx(rows: list[tuple]) -> bytes:
+    from openpyxl import Workbook
+
+    from ipcity.core.xlsx import safe_cell
+
+    book = Workbook()
+    sheet = book.active
+    for r, row in enumerate(rows, 1):
+        for c, value in enumerate(row, 1):
+            safe_cell(sheet.cell(row=r, column=c), value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _moment(on: date) -> datetime:
+    return timezone.make_aware(datetime.combine(on, time(15)))
+
+
+def _load(programme: Programme, kind: str, chapters: dict, issuer: str) -> None:
+    as_of = as_of_default(programme=programme, kind=kind)
+    report = Report.objects.filter(programme=programme, kind=kind, as_of=as_of).first()
+    if report is None:
+        report = Report.objects.create(programme=programme, kind=kind, as_of=as_of)
+    if report.basic_info:
+        return
+    for name, text in chapters.items():
+        setattr(report, name, text)
+    report.issuer, report.issued_on = issuer, as_of
+    report.save()
+    from accounts.models import Profile
+
+    profile = (
+        Profile.objects.filter(role=Profile.Role.OFFICE, city=programme.city).select_related("user").first()
+    )
+    office = profile.user if profile else None
+    framework = framework_default_ensure(programme=programme)
+    items = list(Item.objects.filter(aspect__framework=framework).order_by("aspect__order", "order"))
+    for item in items:
+        if item.rule == Item.Rule.MANUAL and office is not None:
+            reason = next((r for k, r in REASONS.items() if k in item.title), "按方案要求完成，材料齐全。")
+            score = (item.max_score * Decimal("0.85")).quantize(Decimal("0.5"))
+            manual_score_set(report=report, item=item, score=score, reason=reason, user=office)
+    if AssessmentEvidence.objects.filter(programme=programme).exists():
+        return
+    city = programme.city.name
+    group = next((i for i in items if i.rule == Item.Rule.EVIDENCE), None)
+    start = date(programme.start_year, 3, 20)
+    if group:
+        evidence_attach(
+            programme=programme,
+            item=group,
+            user=None,
+            uploaded_at=_moment(start),
+            name=f"关于成立{city}知识产权工作领导小组的通知.pdf",
+            agency_name="市政府办公厅",
+            data=_notice_pdf(
+                "关于成立领导小组的通知", f"为推进{programme.title}实施，经市政府研究，决定成立领导小组。"
+            ),
+        )
+    for n, item in enumerate(i for i in items if i.rule == Item.Rule.MANUAL):
+        evidence_attach(
+            programme=programme,
+            item=item,
+            user=None,
+            uploaded_at=_moment(date(as_of.year, 10, 15)),
+            name=f"{item.title[:12]}情况说明.pdf",
+            agency_name="领导小组办公室",
+            data=_notice_pdf(item.title, f"{city}{item.title}情况说明。"),
+        )
+        if n >= 1:
+            break
+    for n, task in enumerate(programme.tasks.order_by("order")[:6]):
+        evidence_attach(
+            programme=programme,
+            task=task,
+            user=None,
+            uploaded_at=_moment(date(as_of.year, 6, 10 + n)),
+            name=f"{task.number}现场照片.png",
+            agency_name="牵头单位",
+            data=_photo_png(n),
+        )
+    for indicator in programme.indicators.order_by("order")[:3]:
+        evidence_attach(
+            programme=programme,
+            indicator=indicator,
+            user=None,
+            uploaded_at=_moment(date(as_of.year, 9, 20)),
+            name=f"{indicator.name[:14]}统计表.xlsx",
+            agency_name="市统计局",
+            data=_table_xlsx(
+                [
+                    ("年度", "数值"),
+                    *[(y, 100 + 10 * y - 20000) for y in range(programme.start_year, as_of.year + 1)],
+                ]
+            ),
+        )
+
+
+@transaction.atomic
+def demo_reports_load(stdout=None) -> None:
+    for slug, kind, chapters, issuer in (
+        ("wuhan-2017", Report.Kind.ACCEPTANCE, WUHAN, "李有祥"),
+        ("yichang-2020", Report.Kind.MIDTERM, YICHANG, "王建新"),
+    ):
+        programme = Programme.objects.select_related("city").filter(slug=slug).first()
+        if programme is None:
+            continue
+        _load(programme, kind, chapters, issuer)
+        if stdout is not None:
+            stdout.write(f"  自评报告 {slug} {kind}: 章节、人工评分与证明材料")

@@ -1,0 +1,141 @@
+"""Demo task reports that read like an agency's own: written per task in the plan's terms,
+varied and specific (a meeting held, a policy issued with its document number, a count of
+enterprises), different for a lead and a supporting unit. Used by submissions.demo."""
+
+from __future__ import annotations
+
+import re
+
+CITY_ABBR = {"武汉市": "武", "宜昌市": "宜", "哈尔滨市": "哈", "福州市": "榕", "鞍山市": "鞍"}
+
+# (keywords in the task's title or text, what was done: lines with slots)
+THEMES = [
+    (
+        ("培训", "人才", "队伍", "教育"),
+        [
+            "举办{topic}专题培训班{n}期，培训企业知识产权管理人员{m}人次",
+            "联合高校开设知识产权实务课程，{n}名学员结业，新增知识产权专业人才{k}名",
+        ],
+    ),
+    (
+        ("保护", "执法", "维权", "侵权", "打击", "假冒"),
+        [
+            "开展知识产权保护专项行动，检查市场主体{m}家，查处侵权假冒案件{k}起",
+            "完善{topic}协作机制，联合公安、海关开展执法检查{n}次，移送涉嫌犯罪线索{n}条",
+        ],
+    ),
+    (
+        ("金融", "质押", "保险", "融资", "基金"),
+        [
+            "组织银企对接会{n}场，推动{k}家企业办理专利权质押融资，登记金额{amount}亿元",
+            "推广知识产权保险，新增投保企业{k}家，保障金额{amount}亿元",
+        ],
+    ),
+    (
+        ("平台", "服务", "中心", "机构", "运营"),
+        [
+            "{topic}平台完成升级并上线运行，本季度服务企业{m}家次，提供检索分析报告{k}份",
+            "引进知识产权服务机构{n}家，服务机构累计达到{k}家",
+        ],
+    ),
+    (
+        ("企业", "贯标", "示范", "优势", "培育"),
+        [
+            "组织{k}家企业开展知识产权管理规范贯标，其中{n}家通过认证",
+            "新认定知识产权优势企业{k}家，开展入企辅导{m}次",
+        ],
+    ),
+    (
+        ("导航", "分析", "预警", "布局"),
+        [
+            "围绕重点产业完成专利导航分析报告{n}份，形成产业发展建议{k}条",
+        ],
+    ),
+    (
+        ("商标", "品牌", "地理标志"),
+        [
+            "指导企业申请注册商标{m}件，新增地理标志商标{n}件",
+            "开展商标品牌培育行动，走访企业{k}家，帮助{n}家企业完成商标海外布局",
+        ],
+    ),
+    (
+        ("版权", "著作权", "软件"),
+        [
+            "推进软件正版化工作，检查单位{k}家；完成作品登记{m}件",
+        ],
+    ),
+    (
+        ("转化", "运用", "交易", "许可", "高校", "院所"),
+        [
+            "推动高校院所专利转让许可{k}项，技术合同成交{n}项",
+        ],
+    ),
+]
+GENERIC = [
+    "召开{topic}工作推进会{n}次，细化年度任务清单{k}项并落实到责任处室",
+    "制定{topic}工作方案，开展专题调研{n}次，形成调研报告{n}份",
+]
+POLICIES = ["实施意见", "工作方案", "管理办法", "扶持办法", "实施细则", "行动计划"]
+
+
+def _topic(title: str) -> str:
+    text = re.sub(r"^[\d一二三四五六七八九十.、（）()]+", "", title).strip("。；; ")
+    return text[:16] or "重点任务"
+
+
+def task_report_text(*, task, agency: str, city: str, lead: bool, status: str, year: int, quarter: int, rng):
+    """(work_done, problems, next_steps) of one agency's report on one task for one quarter."""
+    words = f"{task.title}{task.text or ''}"
+    lines = next((lines for keys, lines in THEMES if any(k in words for k in keys)), GENERIC)
+    topic = _topic(task.title)
+    slots = {
+        "topic": topic,
+        "n": rng.randint(2, 6),
+        "m": rng.randint(60, 480),
+        "k": rng.randint(8, 45),
+        "amount": f"{rng.uniform(0.6, 9.5):.1f}",
+    }
+    done = rng.choice(lines).format(**slots)
+    abbr = CITY_ABBR.get(city, city[:1])
+    if status == "not_started":
+        return (
+            "",
+            f"“{topic}”需待上级配套政策明确后启动，已完成前期资料收集。",
+            f"第{quarter % 4 + 1}季度启动实施。",
+        )
+    if not lead:
+        work = f"配合牵头单位推进“{topic}”：{done}。"
+        return work, "", "继续按分工做好配合工作，按时报送进展和数据。"
+    if status == "done":
+        doc_no = f"{abbr}知〔{year}〕{rng.randint(3, 48)}号"
+        policy = rng.choice(POLICIES)
+        work = (
+            f"“{topic}”已完成：印发《{city}{topic}{policy}》（{doc_no}），{done}；"
+            f"工作总结已报领导小组办公室备案。"
+        )
+        return work, "", "巩固任务成果，整理验收材料，做好经验总结推广。"
+    if status == "delayed":
+        problem = rng.choice(
+            [
+                "专项资金拨付滞后，项目承接主体尚未确定",
+                "相关部门数据共享机制尚未建立，工作进度慢于计划",
+                "配套政策仍在征求意见，尚未正式印发",
+            ]
+        )
+        return (
+            f"{year}年第{quarter}季度完成前期调研和方案起草，{done}，但进度慢于计划。",
+            f"{problem}。",
+            "提请领导小组办公室协调，下月召开专题协调会，明确时间节点。",
+        )
+    share = rng.randint(40, 90)
+    return (
+        f"{year}年第{quarter}季度{done}；年度任务完成约{share}%。",
+        rng.choice(["", "", "部分区县工作进展不均衡。", "企业参与积极性有待提高。"]),
+        rng.choice(
+            [
+                "下季度开展督导检查，推动各区落实。",
+                "下季度完成政策文件起草并征求意见。",
+                "继续扩大覆盖面，做好年度总结。",
+            ]
+        ),
+    )
