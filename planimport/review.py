@@ -33,7 +33,7 @@ ID_PREFIX = {
     "duties": "d",
     "funding_rules": "f",
 }
-UI_KEYS = {"_id", "span", "confidence", "edited", "match"}
+UI_KEYS = {"_id", "span", "cell", "confidence", "edited", "match"}
 BASIC_KEYS = ["slug", "title", "kind", "doc_number", "issuer", "issue_date", "period", "notes"]
 PERIOD_RE = re.compile(r"^(\d{4}-(?:0[1-9]|1[0-2])):(\d{4}-(?:0[1-9]|1[0-2]))$")
 

@@ -43,7 +43,14 @@ INDICATOR_KEYS = [
     "deadline",
     "formula",
     "source_sentence",
+    "baseline",
+    "baseline_year",
+    "attribute",
 ]
+# Optional on an indicator: its formula (the indicator room maps it), and the baseline with its
+# year and the 预期性/约束性 attribute where the plan prints them (an indicator table).
+INDICATOR_OPTIONAL = ("formula", "baseline", "baseline_year", "attribute")
+INDICATOR_ATTRIBUTES = {None, "预期性", "约束性"}
 TASK_KEYS = ["number", "section", "title", "text", "lead", "support"]
 PHASE_KEYS = ["name", "start", "end", "milestone"]
 LEADING_GROUP_KEYS = ["agency", "role", "person", "title"]
@@ -224,7 +231,7 @@ def validate_canonical(data: Any) -> list[CanonicalError]:
     names = set()
     for i, ind in enumerate(c.array(data, "indicators")):
         p = f"$.indicators[{i}]"
-        if not c.keys(ind, p, [k for k in INDICATOR_KEYS if k != "formula"], ("formula",)):
+        if not c.keys(ind, p, [k for k in INDICATOR_KEYS if k not in INDICATOR_OPTIONAL], INDICATOR_OPTIONAL):
             continue
         c.text(ind, "name", p)
         if _key(ind.get("name")) in names:
@@ -243,6 +250,13 @@ def validate_canonical(data: Any) -> list[CanonicalError]:
         c.pattern(ind, "deadline", p, DEADLINE_RE, "YYYY 或 YYYY-MM")
         c.text(ind, "formula", p, nullable=True)
         c.text(ind, "source_sentence", p, empty_ok=True)
+        c.number(ind, "baseline", p, nullable=True)
+        year = ind.get("baseline_year")
+        if year is not None and (
+            isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100
+        ):
+            c.err(f"{p}.baseline_year", f"应为四位年份,实际为 {year!r}")
+        c.choice(ind, "attribute", p, INDICATOR_ATTRIBUTES)
 
     numbers = set()
     for i, task in enumerate(c.array(data, "tasks")):

@@ -42,7 +42,8 @@ def programme_to_canonical(*, programme: Programme) -> dict:
         codes.update(FORMULA_CODE_RE.findall(ind.formula or ""))
     codes.update(o.statistic.code for o in owners)
     extra_stats = sorted(
-        Statistic.objects.filter(city_id=programme.city_id, code__in=codes, is_builtin=False), key=lambda s: s.code
+        Statistic.objects.filter(city_id=programme.city_id, code__in=codes, is_builtin=False),
+        key=lambda s: s.code,
     )
 
     data = {
@@ -70,6 +71,8 @@ def programme_to_canonical(*, programme: Programme) -> dict:
                 "deadline": i.deadline,
                 "formula": i.formula,
                 "source_sentence": i.source_sentence,
+                **({"baseline": number_out(i.baseline_value)} if i.baseline_value is not None else {}),
+                **({"baseline_year": i.baseline_year} if i.baseline_year is not None else {}),
             }
             for i in indicators
         ],

@@ -255,11 +255,19 @@ def programme_sync_from_canonical(
     keep_names = []
     for order, ind in enumerate(data["indicators"]):
         keep_names.append(ind["name"])
+        # The baseline a plan prints (an indicator table) is kept; a document without one
+        # leaves what the programme has (computed from the baseline year's statistics).
+        baseline = {}
+        if "baseline" in ind:
+            baseline["baseline_value"] = None if ind["baseline"] is None else Decimal(str(ind["baseline"]))
+        if "baseline_year" in ind:
+            baseline["baseline_year"] = ind["baseline_year"]
         _upsert(
             Indicator,
             lookup={"programme": programme, "name": ind["name"]},
             user=user,
             values={
+                **baseline,
                 "order": order,
                 "area": ind["area"],
                 "kind": ind["kind"],

@@ -78,8 +78,21 @@ class ParsedIndicator:
     task_number: str | None = None
     formula: str | None = None
     confidence: Confidence = field(default_factory=Confidence)
+    baseline: float | int | None = None  # as printed (基期值), with its year
+    baseline_year: int | None = None
+    attribute: str | None = None  # 预期性 / 约束性
+    cell: Span | None = None  # the target's cell, for an indicator read from a table
 
     def canonical(self) -> dict[str, Any]:
+        optional = {
+            k: v
+            for k, v in (
+                ("baseline", self.baseline),
+                ("baseline_year", self.baseline_year),
+                ("attribute", self.attribute),
+            )
+            if v is not None
+        }
         return {
             "name": self.name,
             "area": self.area,
@@ -91,6 +104,7 @@ class ParsedIndicator:
             "deadline": self.deadline,
             "formula": self.formula,
             "source_sentence": self.source_sentence,
+            **optional,
         }
 
 
@@ -249,6 +263,8 @@ class ParsedPlan:
             for row, item in zip(data[key], items, strict=True):
                 row["span"] = item.span.as_list()
                 row["confidence"] = item.confidence.as_dict()
+                if getattr(item, "cell", None) is not None:
+                    row["cell"] = item.cell.as_list()
         for row, item in zip(data["goals"], self.goals, strict=True):
             row["span"] = item.span.as_list()
         for row, item in zip(data["duties"], self.duties, strict=True):

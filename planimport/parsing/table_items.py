@@ -123,7 +123,8 @@ def indicators_from_table(
         ind.cell = Span(target_cell.start, target_cell.end)
         ind.baseline = baseline
         ind.baseline_year = int(base_year.group(1)) if base_year else None
-        ind.attribute = cell_value(row[c_attr]) if c_attr is not None else None
+        attribute = (cell_value(row[c_attr]) or "") if c_attr is not None else ""
+        ind.attribute = "约束性" if "约束" in attribute else "预期性" if "预期" in attribute else None
         out.append(ind)
     return out, warnings
 
