@@ -69,7 +69,26 @@ def _spans(review: dict) -> list[tuple[int, int, str]]:
         span = (info or {}).get("span")
         if isinstance(span, list | tuple) and len(span) == 2 and span[1] > span[0]:
             spans.append((int(span[0]), int(span[1]), f"f-{name}"))
+    for k, span in enumerate(review.get("unassigned") or []):
+        if isinstance(span, list | tuple) and len(span) == 2 and span[1] > span[0]:
+            spans.append((int(span[0]), int(span[1]), f"u{k + 1}"))
     return spans
+
+
+def _cells(review: dict) -> list[tuple[int, int, str]]:
+    """The table cell each table-sourced item was read from (an indicator's target cell)."""
+    cells = []
+    for key in ITEM_LISTS.values():
+        for item in review.get(key) or []:
+            cell = item.get("cell")
+            if isinstance(cell, list | tuple) and len(cell) == 2 and cell[1] > cell[0]:
+                cells.append((int(cell[0]), int(cell[1]), item["_id"]))
+    return cells
+
+
+def unassigned_rows(*, text: str, review: dict) -> list[dict]:
+    """Table rows no item was read from (their header was not recognised), for the page."""
+    return [{"id": f"u{k + 1}", "text": text[s:e]} for k, (s, e) in enumerate(review.get("unassigned") or [])]
 
 
 def source_segments(*, text: str, review: dict) -> list[dict]:
@@ -78,14 +97,19 @@ def source_segments(*, text: str, review: dict) -> list[dict]:
     an item's sentence and, from a sentence, find its item."""
     n = len(text)
     spans = [(max(0, s), min(n, e), i) for s, e, i in _spans(review) if s < n]
-    cuts = sorted({0, n, *(s for s, _e, _i in spans), *(e for _s, e, _i in spans)})
+    cells = [(max(0, s), min(n, e), i) for s, e, i in _cells(review) if s < n]
+    bounds = spans + cells
+    cuts = sorted({0, n, *(s for s, _e, _i in bounds), *(e for _s, e, _i in bounds)})
     segments = []
     for a, b in zip(cuts, cuts[1:], strict=False):
         if a >= b:
             continue
         covering = [(e - s, i) for s, e, i in spans if s <= a and e >= b]
         covering.sort(reverse=True)  # widest first, innermost last
-        segments.append({"text": text[a:b], "items": " ".join(i for _w, i in covering)})
+        in_cell = [i for s, e, i in cells if s <= a and e >= b]
+        segments.append(
+            {"text": text[a:b], "items": " ".join(i for _w, i in covering), "cells": " ".join(in_cell)}
+        )
     return segments
 
 
@@ -240,6 +264,7 @@ def review_context(*, draft: PlanImportDraft) -> dict:
         "duties": duties,
         "rules": rules,
         "segments": source_segments(text=draft.text, review=review),
+        "unassigned": unassigned_rows(text=draft.text, review=review),
         "warnings": review.get("warnings") or [],
         "unsure_count": unsure,
         "error_count": error_count,

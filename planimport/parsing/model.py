@@ -223,6 +223,7 @@ class ParsedPlan:
     fields: dict[str, dict[str, Any]] = field(default_factory=dict)
     script_converted: bool = False
     duplicate_removed: bool = False
+    unassigned: list[Span] = field(default_factory=list)  # table rows under no recognised header
 
     def to_canonical(self) -> dict[str, Any]:
         """The programme's canonical JSON (docs/seed-format.md), keys in its order."""
@@ -273,4 +274,5 @@ class ParsedPlan:
             row["span"] = item.span.as_list()
         data["fields"] = self.fields
         data["warnings"] = list(self.warnings)
+        data["unassigned"] = [span.as_list() for span in self.unassigned]
         return data

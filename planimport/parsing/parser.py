@@ -8,7 +8,7 @@ from pathlib import Path
 from .errors import PlanImportError
 from .indicators import extract_indicators, indicators_from_funding
 from .meta import extract_metadata
-from .model import DecodedDocument, ParsedPlan
+from .model import DecodedDocument, ParsedPlan, Span
 from .normalize import normalize
 from .organisation import (
     build_agencies,
@@ -57,6 +57,12 @@ def parse_plan(
     md = extract_metadata(norm, regions, city=city)
 
     tables, stray = find_tables(norm.lines)
+    unassigned = _unassigned_rows(norm.lines, stray)
+    if unassigned:
+        warnings.append(
+            f"有 {len(unassigned)} 行表格的表头未能识别(不是指标表或任务分工表),这些行未归入任何条目,"
+            "已列在“未归入的表格行”中,请核对是否需要手工补充。"
+        )
     tasks, w = extract_tasks(norm.lines, regions)
     warnings.extend(w)
     annex = [row for t in tables if t.kind == "tasks" for row in tasks_from_annex(t)]
@@ -136,10 +142,19 @@ def parse_plan(
         agencies=agencies,
         warnings=_dedupe(warnings),
         fields=md.fields,
+        unassigned=unassigned,
         script_converted=norm.script_converted,
         duplicate_removed=norm.duplicate_removed,
     )
     return plan
+
+
+def _unassigned_rows(lines, stray: list[int]) -> list[Span]:
+    """Rows of a table whose header was not recognised (two or more consecutive lines of
+    cells, not a web page's label: value grid): shown on the review page, never dropped."""
+    keep = [k for k in stray if not re.search(r"[【】]|^[^｜|]{1,8}[:：]", lines[k].text)]
+    runs = [k for k in keep if k - 1 in keep or k + 1 in keep]
+    return [Span(lines[k].start, lines[k].end) for k in runs]
 
 
 def _dedupe(items: list[str]) -> list[str]:
