@@ -7,7 +7,7 @@ items, manual scores and evidence)."""
 from __future__ import annotations
 
 import hashlib
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -26,10 +26,10 @@ D = Decimal
 
 
 def _split(total: Decimal, n: int) -> list[Decimal]:
-    """`total` in `n` shares of 0.5 points, the remainder on the first ones."""
+    """`total` in `n` equal shares to 0.01 point, the remainder (never negative) on the first."""
     if n <= 0:
         return []
-    base = (total / n * 2).to_integral_value(rounding=ROUND_HALF_UP) / 2
+    base = (total / n).quantize(D("0.01"), rounding=ROUND_DOWN)
     shares = [base] * n
     shares[0] += total - base * n
     return shares

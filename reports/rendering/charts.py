@@ -30,9 +30,10 @@ from ..data import IndicatorRow  # noqa: E402
 from .format import num  # noqa: E402
 
 COLUMNS = 3
-PANEL_HEIGHT_IN = 1.65
+PANEL_HEIGHT_IN = 1.8
 WIDTH_IN = 6.7  # A4 text width with 18 mm margins is 6.85 in
 BAR = "#8b1a1a"
+PROVISIONAL = "#d9a3a3"  # a year still running (年内累计), lighter so it does not read as a fall
 BASELINE = "#9e9e9e"
 TARGET = "#c99a00"
 TITLE_CHARS = 17
@@ -110,7 +111,7 @@ class _Canvas:
 
 
 # Panel geometry (inches): the plot area inside each cell of the grid.
-PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 0.44, 0.14, 0.30, 0.44
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 0.58, 0.12, 0.32, 0.48
 
 
 def _panel(
@@ -124,7 +125,7 @@ def _panel(
     for point in row.series:
         labels.append(str(point.year) + ("*" if point.provisional else ""))
         values.append(float(point.value) if point.value is not None else None)
-        colours.append(BAR)
+        colours.append(PROVISIONAL if point.provisional else BAR)  # a year to date is no fall
     x0, y0 = left + PAD_LEFT, bottom + PAD_BOTTOM
     w, h = width - PAD_LEFT - PAD_RIGHT, height - PAD_TOP - PAD_BOTTOM
     target = float(row.target)
@@ -142,13 +143,13 @@ def _panel(
         centre = x0 + slot * (i + 0.5)
         if value is not None:
             canvas.bar(centre - slot * 0.3, y0, slot * 0.6, y_of(value) - y0, colour)
-            canvas.text(centre, y_of(value) + 0.02, num(value, 1), fontsize=5.5, ha="center", va="bottom")
-        canvas.text(centre, y0 - 0.05, label, fontsize=6, ha="center", va="top")
+        canvas.text(centre, y0 - 0.05, label, fontsize=8, ha="center", va="top")
     canvas.line([x0, x0, x0 + w], [y0 + h, y0, y0], lw=0.6, color="#555555")
     canvas.line([x0, x0 + w], [y_of(target)] * 2, lw=1, ls="--", color=TARGET)
-    canvas.text(x0 - 0.05, y0, "0", fontsize=6, ha="right", va="center")
-    canvas.text(x0 - 0.05, y_of(target), num(target), fontsize=6, ha="right", va="center")
-    canvas.text(left + 0.06, y0 + h + 0.1, _short(row.name), fontsize=7.5, ha="left", va="bottom")
+    for tick in _ticks(scale):  # real y-axis ticks, not only 0 and the target
+        canvas.line([x0 - 0.03, x0 + w], [y_of(tick)] * 2, lw=0.3, color="#dddddd")
+        canvas.text(x0 - 0.05, y_of(tick), num(tick), fontsize=8, ha="right", va="center")
+    canvas.text(left + 0.06, y0 + h + 0.1, _short(row.name), fontsize=8.5, ha="left", va="bottom")
     label = _("目标 %(target)s%(unit)s") % {"target": row.target_display, "unit": row.unit}
     if not known:
         label = f"{label} · {_('无数据')}"
@@ -156,11 +157,25 @@ def _panel(
         x0 + w / 2,
         bottom + 0.06,
         label,
-        fontsize=6.5,
+        fontsize=8,
         ha="center",
         va="bottom",
         color="#7a5c00" if known else "#6c757d",
     )
+
+
+def _ticks(scale: float) -> list[float]:
+    """Three or four round ticks from 0 up to the scale: 0, 5000, 10000, 15000."""
+    if scale <= 0:
+        return [0.0]
+    raw = scale / 3.5
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    ticks, value = [], 0.0
+    while value <= scale * 0.999:
+        ticks.append(value)
+        value += step
+    return ticks
 
 
 def area_chart(area: str, rows: list[IndicatorRow], font_family: str) -> AreaChart | None:

@@ -28,7 +28,8 @@ from reports.models import Report, ReportVersion
 from reports.rendering.typography import zh_punctuation
 from reports.services import report_evidence_zip, report_generate, report_update
 
-from .pdfcheck import pdf_text, squash
+from .pdfcheck import pdf_text
+from .pdfcheck import squash_exact as squash
 
 CHAPTERS = {
     "basic_info": "武汉市成立领导小组,统筹推进创建工作。",
@@ -364,3 +365,10 @@ def test_demo_chapters_make_wuhans_final_pass(db, tmp_path):
     version = ReportVersion.objects.get(report__programme__slug="wuhan-2017", is_final=True)
     assert version.report.kind == Report.Kind.ACCEPTANCE and out.exists()
     assert Programme.objects.get(slug="wuhan-2017").assessment_evidence.count() >= 3
+
+
+def test_weights_split_evenly_never_below_zero():
+    from reports.frameworks.services import _split
+
+    shares = _split(Decimal(40), 28)
+    assert sum(shares) == 40 and min(shares) > 0 and len(set(shares[1:])) == 1

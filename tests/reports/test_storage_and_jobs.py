@@ -193,13 +193,13 @@ def test_evidence_zip_folders_follow_the_report_sections(make_report, office, cl
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     names = archive.namelist()
-    folder = f"证明材料/四、重点任务进展/{task.number} {task.title}"[:80]
+    folder = f"证明材料/六、重点任务进展/{task.number} {task.title}"[:80]
     assert f"{version.file_stem}.pdf" in names and f"{version.file_stem}.xlsx" in names
     assert (
-        f"证明材料/四、重点任务进展/{task.number} {task.title}/市科技局 2020-03-15 验收材料.pdf" in names
+        f"证明材料/六、重点任务进展/{task.number} {task.title}/市科技局 2020-03-15 验收材料.pdf" in names
     ), names
     assert (
-        f"证明材料/四、重点任务进展/{task.number} {task.title}/市科技局 2020-03-15 验收材料 (2).pdf" in names
+        f"证明材料/六、重点任务进展/{task.number} {task.title}/市科技局 2020-03-15 验收材料 (2).pdf" in names
     )
     assert archive.read(f"{folder}/市科技局 2020-03-15 验收材料.pdf") == b"%PDF-1.4 evidence"
     assert "缺失文件.txt" in names  # the indicator's file is not in storage: listed, not fatal
@@ -210,4 +210,4 @@ def test_evidence_zip_folders_follow_the_report_sections(make_report, office, cl
     # the PDF's annex lists every file with its place in the zip
     with version.pdf.open("rb") as fh:
         text = squash(pdf_text(fh.read()))
-    assert squash(f"证明材料/四、重点任务进展/{task.number}") in text and "验收材料.pdf" in text
+    assert squash(f"证明材料/六、重点任务进展/{task.number}") in text and "验收材料.pdf" in text
