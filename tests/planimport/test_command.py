@@ -218,3 +218,46 @@ def test_city_option_sets_the_city():
     out, _err = run(TEXTS / "harbin_2016.txt", "--slug", "harbin-in-wuhan", "--city", "武汉市", "--dry-run")
     assert "城市:武汉市" in out
     assert "原文的城市是哈尔滨市" in out
+
+
+# --------------------------------------------------------------- city scope (issue 9 item 4)
+
+
+@pytest.mark.django_db
+def test_a_text_naming_no_city_needs_the_city_option_and_stores_nothing(tmp_path, exit_status):
+    text = (
+        (TEXTS / "harbin_2016.txt")
+        .read_text(encoding="utf-8")
+        .replace("哈尔滨市", "本市")
+        .replace("哈尔滨", "本市")
+    )
+    path = tmp_path / "no_city.txt"
+    path.write_text(text, encoding="utf-8")
+    before = _counts()
+    code, err = exit_status(path, "--slug", "no-city")
+    assert code == 2 and "没有从原文读出城市名称" in err and "--city" in err
+    assert _counts() == before
+
+
+@pytest.mark.django_db
+def test_another_citys_plan_put_into_a_city_matches_agencies_within_that_city_only():
+    """Wuhan's plan put into Harbin from the command line: its 市知识产权局 is Harbin's, never
+    Wuhan's; agencies Harbin lacks are listed first (--dry-run) and created in Harbin only."""
+    harbin, wuhan = City.objects.get(name="哈尔滨市"), City.objects.get(name="武汉市")
+    wuhan_agencies = set(Agency.objects.filter(city=wuhan).values_list("pk", "name"))
+    before = _counts()
+    out, _err = run(TEXTS / "wuhan_2017.txt", "--slug", "wuhan-in-harbin", "--city", "哈尔滨市", "--dry-run")
+    assert "原文的城市是武汉市,将导入到哈尔滨市" in out and "城市:哈尔滨市" in out
+    assert _counts() == before  # the dry run lists, and stores nothing
+
+    out, _err = run(TEXTS / "wuhan_2017.txt", "--slug", "wuhan-in-harbin", "--city", "哈尔滨市")
+    programme = Programme.objects.get(slug="wuhan-in-harbin")
+    assert programme.city == harbin
+    from tasks.models import Task
+
+    assigned = Agency.objects.filter(
+        assignments__task__in=Task.objects.filter(programme=programme)
+    ).distinct()
+    assert assigned.exists() and set(assigned.values_list("city", flat=True)) == {harbin.pk}
+    assert set(Agency.objects.filter(city=wuhan).values_list("pk", "name")) == wuhan_agencies
+    assert Agency.objects.filter(city=harbin, name="市知识产权局").count() == 1  # Harbin's own, matched
