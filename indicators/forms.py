@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ipcity.core.uploads import EVIDENCE_ACCEPT
+
 
 class MilestoneCompletionForm(forms.Form):
     is_done = forms.TypedChoiceField(
@@ -21,8 +23,9 @@ class MilestoneCompletionForm(forms.Form):
     evidence = forms.FileField(
         label=_("证明材料"),
         required=False,
+        # Type, signature and size are checked by the one evidence validator, in the service.
         help_text=_("如平台上线通知、验收意见、发行公告(PDF、图片或 Office 文件,不超过 20MB)。"),
-        widget=forms.ClearableFileInput(attrs={"class": "form-control"}),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": EVIDENCE_ACCEPT}),
     )
     note = forms.CharField(
         label=_("说明"),
@@ -30,11 +33,3 @@ class MilestoneCompletionForm(forms.Form):
         max_length=500,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
-
-    MAX_BYTES = 20 * 1024 * 1024
-
-    def clean_evidence(self):
-        evidence = self.cleaned_data.get("evidence")
-        if evidence is not None and evidence.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("证明材料不能超过 20MB。"))
-        return evidence

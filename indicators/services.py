@@ -672,8 +672,13 @@ def milestone_completion_record(
     *, indicator: Indicator, user, is_done: bool, done_on: date | None = None, evidence=None, note: str = ""
 ) -> MilestoneCompletion:
     """Record a milestone as done (with a date and evidence) or not done; the indicator's
-    status is recomputed at once."""
+    status is recomputed at once. The evidence file is checked before anything is stored,
+    and removed again if the record cannot be written: all or nothing."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
     from accounts.selectors import require_edit_programme
+    from ipcity.core.uploads import EVIDENCE_MAX_BYTES, evidence_problem
 
     require_edit_programme(user=user, programme=indicator.programme)
     errors = {}
@@ -685,19 +690,35 @@ def milestone_completion_record(
         errors["evidence"] = _("标记为已完成时请上传证明材料。")
     if done_on is not None and done_on > timezone.localdate():
         errors["done_on"] = _("完成日期不能晚于今天。")
+    name, data = (getattr(evidence, "name", "") or "", b"") if evidence is not None else ("", b"")
+    if evidence is not None:
+        # The one evidence validator (type, signature, size, macros, zip bombs), as for tasks.
+        data = evidence.read(EVIDENCE_MAX_BYTES + 1)
+        problem = evidence_problem(name=name, data=data)
+        if problem:
+            errors["evidence"] = problem
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        record = MilestoneCompletion(
-            indicator=indicator,
-            is_done=is_done,
-            done_on=done_on if is_done else None,
-            note=note,
-            recorded_by=user,
-            evidence_name=getattr(evidence, "name", "") or "",
-        )
-        if evidence is not None:
-            record.evidence.save(getattr(evidence, "name", "evidence"), evidence, save=False)
-        record.save()
-        indicator_recompute(programme=indicator.programme, indicator_ids=[indicator.pk], user=user)
+    stored = ""
+    try:
+        with transaction.atomic():
+            record = MilestoneCompletion(
+                indicator=indicator,
+                is_done=is_done,
+                done_on=done_on if is_done else None,
+                note=note,
+                recorded_by=user,
+                evidence_name=name,
+            )
+            if evidence is not None:
+                record.evidence.save(
+                    f"evidence.{name.rsplit('.', 1)[-1].lower()}", ContentFile(data), save=False
+                )
+                stored = record.evidence.name
+            record.save()
+            indicator_recompute(programme=indicator.programme, indicator_ids=[indicator.pk], user=user)
+    except Exception:
+        if stored:
+            default_storage.delete(stored)
+        raise
     return record

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Statistic
+from ipcity.core.uploads import EVIDENCE_ACCEPT
 from programmes.forms import BootstrapMixin
 from programmes.models import Agency
 from tasks.models import TaskReport
@@ -105,13 +106,20 @@ class StatisticsValuesForm(forms.Form):
                 disabled=disabled,
                 widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
             )
+            # the version this form edits: a save over a newer one is answered, not applied
+            self.fields[f"s{index}"] = forms.IntegerField(
+                required=False, initial=current.pk if current else None, widget=forms.HiddenInput
+            )
             row["value_field"] = self[f"v{index}"]
             row["note_field"] = self[f"n{index}"]
+            row["version_field"] = self[f"s{index}"]
 
     def clean(self):
         data = super().clean()
-        values, notes = {}, {}
+        values, notes, versions = {}, {}, {}
         for index, row in enumerate(self.rows):
+            if f"s{index}" in self.data:
+                versions[row["key"]] = data.get(f"s{index}") or None
             raw = data.get(f"v{index}", "")
             number, why = ingest.number_of(raw)
             if why:
@@ -142,7 +150,7 @@ class StatisticsValuesForm(forms.Form):
                     continue
             values[row["key"]] = number
             notes[row["key"]] = data.get(f"n{index}", "")
-        data["values"], data["notes"] = values, notes
+        data["values"], data["notes"], data["versions"] = values, notes, versions
         return data
 
 
@@ -170,6 +178,7 @@ class TaskReportForm(BootstrapMixin, forms.Form):
     next_steps = forms.CharField(
         label=_("下一步工作"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)  # the report this form edits
     keep_evidence = forms.MultipleChoiceField(
         label=_("保留的证明材料"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -177,6 +186,9 @@ class TaskReportForm(BootstrapMixin, forms.Form):
         label=_("上传证明材料"),
         required=False,
         help_text=_("PDF、图片、Office 文档或 zip,每个不超过 20 MB,可多选。"),
+        widget=MultipleFileInput(
+            attrs={"class": "form-control", "multiple": True, "accept": EVIDENCE_ACCEPT}
+        ),
     )
 
     def __init__(self, *args, evidence_choices=(), disabled=False, **kwargs):

@@ -275,3 +275,29 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class PendingUpload(models.Model):
+    """A checked upload waiting for its uploader: confirmation of its warnings, or the copy
+    of the file with every error marked. Kept in the database (not the cache), so an upload
+    with errors still gets its answer when Redis is down; it expires after an hour.
+
+    Transient, not reported data: it goes with its round, agency or user."""
+
+    token = models.CharField(_("令牌"), max_length=64, unique=True)
+    round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE)
+    filename = models.CharField(_("原文件名"), max_length=255)
+    kind = models.CharField(_("类型"), max_length=10)  # xlsx | csv
+    data = models.BinaryField(_("文件内容"))
+    problems = models.JSONField(_("检查结果"), default=list)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("过期时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("待确认的上传")
+        verbose_name_plural = _("待确认的上传")
+
+    def __str__(self):
+        return self.filename

@@ -10,12 +10,10 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -34,6 +32,7 @@ from tasks.models import Task, TaskAssignment, TaskReport
 from tasks.services import task_report_save
 
 from . import ingest
+from .conflicts import StaleEdit, item_lock, race_conflict, report_conflict, value_conflicts
 from .models import (
     Notification,
     ReportingRound,
@@ -41,6 +40,7 @@ from .models import (
     SubmissionEvent,
     previous_quarter,
 )
+from .pending import pending_drop, pending_get, pending_store
 from .rounds import quarter_outside_period
 from .selectors import (
     can_report_for,
@@ -57,7 +57,6 @@ from .selectors import (
 )
 
 log = logging.getLogger(__name__)
-PENDING_TTL = 3600  # seconds a checked upload waits for confirmation / its marked copy
 
 
 # --- the statistics catalogue and who reports what -----------------------------------------
@@ -469,7 +468,7 @@ class UploadOutcome:
     unchanged: int = 0
     tasks_changed: int = 0
     upload: StatisticUpload | None = None
-    token: str = ""  # the pending upload in the cache: marked copy / confirmation
+    token: str = ""  # the pending upload (submissions.pending): marked copy / confirmation
 
     @property
     def accepted(self) -> bool:
@@ -493,30 +492,20 @@ class UploadOutcome:
         }
 
 
-def _pending_store(*, data: bytes, filename: str, kind: str, problems: list, round, agency, user) -> str:
-    token = secrets.token_urlsafe(18)
-    cache.set(
-        f"ipcity:upload:{token}",
-        {
-            "data": data,
-            "filename": filename,
-            "kind": kind,
-            "problems": [p.as_dict() for p in problems],
-            "round_id": round.pk,
-            "agency_id": agency.pk,
-            "user_id": user.pk if user else None,
-        },
-        PENDING_TTL,
-    )
-    return token
-
-
 def upload_pending_get(*, token: str, user) -> dict | None:
     """A checked upload kept for its marked copy or its confirmation; only for its uploader."""
-    pending = cache.get(f"ipcity:upload:{token}") if token else None
-    if pending is None or pending["user_id"] != (user.pk if user else None):
+    pending = pending_get(token=token, user=user)
+    if pending is None:
         return None
-    return pending
+    return {
+        "data": bytes(pending.data),
+        "filename": pending.filename,
+        "kind": pending.kind,
+        "problems": pending.problems,
+        "round_id": pending.round_id,
+        "agency_id": pending.agency_id,
+        "user_id": pending.user_id,
+    }
 
 
 def upload_marked_copy(*, token: str, user) -> tuple[str, bytes] | None:
@@ -606,7 +595,7 @@ def statistics_upload_import(
     outcome.rows, outcome.task_rows = len(result.stat_rows), len(result.task_rows)
     if not result.ok:
         if result.kind:
-            outcome.token = _pending_store(
+            outcome.token = pending_store(
                 data=data,
                 filename=filename,
                 kind=result.kind,
@@ -621,7 +610,7 @@ def statistics_upload_import(
         return outcome
     if result.warning_count and not confirm_warnings:
         outcome.status = "needs_confirmation"
-        outcome.token = _pending_store(
+        outcome.token = pending_store(
             data=data,
             filename=filename,
             kind=result.kind,
@@ -639,6 +628,7 @@ def statistics_upload_import(
     stored = []
     try:
         with transaction.atomic():
+            item_lock(item)  # one write at a time per item: a form save waits, never collides
             upload = StatisticUpload(
                 programme=round.programme,
                 agency=agency,
@@ -699,9 +689,11 @@ def statistics_upload_import(
                     outcome.tasks_changed += 1
                     _mark_draft(task_item)
                     _event(task_item, SubmissionEvent.Action.UPLOADED, user, comment=filename)
-    except Exception:
+    except Exception as exc:
         for name in stored:
             default_storage.delete(name)
+        if isinstance(exc, IntegrityError):  # a writer that does not lock the item, at the same moment
+            raise race_conflict(_("统计数据")) from exc
         raise
     outcome.status, outcome.upload = "accepted", upload
     return outcome
@@ -723,7 +715,7 @@ def statistics_upload_confirm(*, token: str, user) -> UploadOutcome:
         confirm_warnings=True,
     )
     if outcome.accepted:
-        cache.delete(f"ipcity:upload:{token}")
+        pending_drop(token=token)
     return outcome
 
 
@@ -746,9 +738,14 @@ def statistics_form_save(
     user,
     confirm_warnings: bool = False,
     submit: bool = False,
+    versions: dict[str, int | None] | None = None,
 ) -> FormOutcome:
     """Save the web form's values (key `CODE|area`) as new versions where changed; blank
-    fields write nothing. Warnings need confirmation; with submit, the item is submitted."""
+    fields write nothing. Warnings need confirmation; with submit, the item is submitted.
+
+    `versions` (`CODE|area` → the value row the form showed, None for none) makes a save
+    based on an older version a `StaleEdit` (who saved what, when; nothing written) instead
+    of overwriting someone else's figure; saves of one item are serialised on its row."""
     require_report_for(user=user, agency=agency)
     item = _statistics_item(round, agency)
     _require_editable(item)
@@ -763,33 +760,52 @@ def statistics_form_save(
     warnings = ingest.value_warnings(ctx, by_key)
     if warnings and not confirm_warnings:
         return FormOutcome(status="needs_confirmation", warnings=warnings)
-    with transaction.atomic():
-        entries = [
-            (ctx.owned[key]["id"], key[1], value, (notes.get(f"{key[0]}|{key[1]}") or "")[:500])
-            for key, value in by_key.items()
-        ]
-        written = statistic_values_record(
-            programme=round.programme,
-            agency=agency,
-            year=round.year,
-            quarter=round.quarter,
-            entries=entries,
-            source=StatisticValue.Source.FORM,
-            user=user,
-        )
-        if written["created"]:
-            _mark_draft(item)
-            _event(
-                item,
-                SubmissionEvent.Action.SAVED,
-                user,
-                comment=_("新版本 %(c)s 项") % {"c": written["created"]},
+    try:
+        with transaction.atomic():
+            item = item_lock(item)
+            _require_editable(item)
+            if versions is not None:
+                current = current_values(
+                    programme=round.programme,
+                    year=round.year,
+                    quarter=round.quarter,
+                    statistic_ids={ctx.owned[key]["id"] for key in by_key},
+                )
+                stale, untouched = value_conflicts(ctx=ctx, by_key=by_key, versions=versions, current=current)
+                if stale:
+                    raise StaleEdit(stale)
+                by_key = {key: value for key, value in by_key.items() if key not in untouched}
+            entries = [
+                (ctx.owned[key]["id"], key[1], value, (notes.get(f"{key[0]}|{key[1]}") or "")[:500])
+                for key, value in by_key.items()
+            ]
+            written = statistic_values_record(
+                programme=round.programme,
+                agency=agency,
+                year=round.year,
+                quarter=round.quarter,
+                entries=entries,
+                source=StatisticValue.Source.FORM,
+                user=user,
             )
-        if submit:
-            submission_submit(submission=item, user=user)
+            if written["created"]:
+                _mark_draft(item)
+                _event(
+                    item,
+                    SubmissionEvent.Action.SAVED,
+                    user,
+                    comment=_("新版本 %(c)s 项") % {"c": written["created"]},
+                )
+            if submit:
+                submission_submit(submission=item, user=user)
+    except IntegrityError as exc:  # a writer that does not lock the item saved the same key
+        raise race_conflict(_("统计数据")) from exc
     return FormOutcome(
         status="submitted" if submit else "saved", warnings=warnings, created=written["created"]
     )
+
+
+UNSEEN = object()  # no version given: the caller does not check for concurrent edits
 
 
 def task_report_draft_save(
@@ -805,30 +821,56 @@ def task_report_draft_save(
     keep_evidence_ids: list[int] | None = None,
     new_files: list[tuple[str, bytes]] | None = None,
     submit: bool = False,
+    version=UNSEEN,
 ):
-    """Save an agency's report on a task in a round (a new version when changed)."""
+    """Save an agency's report on a task in a round (a new version when changed).
+
+    `version` is the pk of the report the form showed (None: there was none); a save based
+    on an older one is a `StaleEdit`, nothing written. Saves of one item queue on its row."""
     require_report_for(user=user, agency=agency)
     item = _task_item(round, agency, task)
     _require_editable(item)
-    with transaction.atomic():
-        report, changed = task_report_save(
-            task=task,
-            agency=agency,
-            year=round.year,
-            quarter=round.quarter,
-            status=status,
-            work_done=work_done,
-            problems=problems,
-            next_steps=next_steps,
-            user=user,
-            keep_evidence_ids=keep_evidence_ids,
-            new_files=new_files,
-        )
-        if changed:
-            _mark_draft(item)
-            _event(item, SubmissionEvent.Action.SAVED, user, comment=_("版本 %(v)s") % {"v": report.version})
-        if submit:
-            submission_submit(submission=item, user=user)
+    try:
+        with transaction.atomic():
+            item = item_lock(item)
+            _require_editable(item)
+            if version is not UNSEEN:
+                current = (
+                    TaskReport.objects.select_related("reported_by__profile")
+                    .filter(task=task, agency=agency, year=round.year, quarter=round.quarter, is_current=True)
+                    .first()
+                )
+                fields = {
+                    "status": status,
+                    "work_done": work_done,
+                    "problems": problems,
+                    "next_steps": next_steps,
+                }
+                stale = report_conflict(current=current, seen=version, fields=fields)
+                if stale:
+                    raise StaleEdit([stale])
+            report, changed = task_report_save(
+                task=task,
+                agency=agency,
+                year=round.year,
+                quarter=round.quarter,
+                status=status,
+                work_done=work_done,
+                problems=problems,
+                next_steps=next_steps,
+                user=user,
+                keep_evidence_ids=keep_evidence_ids,
+                new_files=new_files,
+            )
+            if changed:
+                _mark_draft(item)
+                _event(
+                    item, SubmissionEvent.Action.SAVED, user, comment=_("版本 %(v)s") % {"v": report.version}
+                )
+            if submit:
+                submission_submit(submission=item, user=user)
+    except IntegrityError as exc:  # a writer that does not lock the item saved the same report
+        raise race_conflict(_("任务进展报告")) from exc
     return report, changed
 
 

@@ -18,9 +18,11 @@ from accounts.selectors import (
     visible_agency_ids,
 )
 from indicators.models import Statistic, StatisticUpload
+from ipcity.core.uploads import EVIDENCE_MAX_BYTES
 from tasks.models import EvidenceFile, Task
 
 from . import forms, selectors, services
+from .conflicts import StaleEdit
 from .models import Notification, ReportingRound, Submission
 
 PAGE_SIZE = 50
@@ -235,6 +237,7 @@ def statistics_form(request, slug, period, agency_id):
     rows = selectors.statistics_form_rows(round=round, agency=agency)
     form = forms.StatisticsValuesForm(request.POST or None, rows=rows, disabled=bool(lock) or not can_report)
     warnings = []
+    status = 200  # 409 when someone else saved first: the page says who, when and both values
     if request.method == "POST":
         selectors.require_report_for(user=request.user, agency=agency)
         if lock:
@@ -251,7 +254,12 @@ def statistics_form(request, slug, period, agency_id):
                     user=request.user,
                     confirm_warnings=form.cleaned_data["confirm_warnings"],
                     submit=submit,
+                    versions=form.cleaned_data["versions"],
                 )
+            except StaleEdit as exc:
+                rows = selectors.statistics_form_rows(round=round, agency=agency)
+                form = _stale_statistics_form(request.POST, rows, exc)
+                status = 409
             except ValidationError as exc:
                 form.add_error(None, _errors_text(exc))
             else:
@@ -275,7 +283,27 @@ def statistics_form(request, slug, period, agency_id):
         can_report=can_report,
         review_event=selectors.last_review_event(submission=item),
     )
-    return render(request, "submissions/statistics_form.html", context)
+    return render(request, "submissions/statistics_form.html", context, status=status)
+
+
+def _stale_statistics_form(data, rows, exc: StaleEdit) -> forms.StatisticsValuesForm:
+    """The reporter's own figures kept, each one someone else changed meanwhile marked with
+    who, when and both values, and the form now based on the current versions."""
+    data = data.copy()
+    index_of = {row["key"]: index for index, row in enumerate(rows)}
+    for index, row in enumerate(rows):
+        data[f"s{index}"] = row["current"].pk if row["current"] else ""
+    form = forms.StatisticsValuesForm(data, rows=rows)
+    form.is_valid()
+    for conflict in exc.conflicts:
+        field = f"v{index_of[conflict.key]}" if conflict.key in index_of else None
+        form.add_error(field, conflict.message)
+    form.add_error(
+        None,
+        _("%(headline)s。本次没有保存任何数据,您填写的内容仍在下方。")
+        % {"headline": exc.conflicts[0].headline},
+    )
+    return form
 
 
 @login_required
@@ -376,6 +404,7 @@ def task_report_form(request, slug, period, agency_id, task_id):
             "work_done": current.work_done,
             "problems": current.problems,
             "next_steps": current.next_steps,
+            "version": current.pk,
         }
         if current
         else {}
@@ -387,13 +416,14 @@ def task_report_form(request, slug, period, agency_id, task_id):
         evidence_choices=evidence,
         disabled=bool(lock) or not can_report,
     )
+    status = 200  # 409 when someone else saved first
     if request.method == "POST":
         selectors.require_report_for(user=request.user, agency=agency)
         if lock:
             messages.error(request, lock)
             return redirect(item.edit_url)
         if form.is_valid():
-            files = [(f.name, f.read(20 * 1024 * 1024 + 1)) for f in form.cleaned_data["evidence"]]
+            files = [(f.name, f.read(EVIDENCE_MAX_BYTES + 1)) for f in form.cleaned_data["evidence"]]
             submit = "submit" in request.POST
             try:
                 services.task_report_draft_save(
@@ -408,7 +438,24 @@ def task_report_form(request, slug, period, agency_id, task_id):
                     new_files=files,
                     user=request.user,
                     submit=submit,
+                    version=form.cleaned_data["version"] if "version" in request.POST else services.UNSEEN,
                 )
+            except StaleEdit as exc:
+                # keep what the reporter wrote; the form now edits the current version
+                current = selectors.task_report_current(
+                    task=task, agency=agency, year=round.year, quarter=round.quarter
+                )
+                evidence = list(current.evidence.all()) if current else []
+                data = request.POST.copy()
+                data["version"] = current.pk if current else ""
+                kept = {str(e.pk) for e in evidence}
+                data.setlist("keep_evidence", [pk for pk in data.getlist("keep_evidence") if pk in kept])
+                form = forms.TaskReportForm(data, evidence_choices=evidence)
+                form.is_valid()
+                form.add_error(None, exc.conflicts[0].message)
+                if files:
+                    form.add_error("evidence", _("本次选择的证明材料没有保存,请核对后重新选择。"))
+                status = 409
             except ValidationError as exc:
                 if hasattr(exc, "error_dict") and "evidence" in exc.error_dict:
                     form.add_error("evidence", exc.error_dict["evidence"])
@@ -431,7 +478,7 @@ def task_report_form(request, slug, period, agency_id, task_id):
         ),
         review_event=selectors.last_review_event(submission=item),
     )
-    return render(request, "submissions/task_report_form.html", context)
+    return render(request, "submissions/task_report_form.html", context, status=status)
 
 
 # --- one item, its history and its review ---------------------------------------------------------

@@ -113,7 +113,7 @@ def test_reporter_text_comes_back_as_text_in_the_template(login, round_q1, kjj, 
         user=kjj_user,
     )
     response = login("reporter_wuhan_kjj").get(
-        reverse("submissions:template_download", args=["wuhan-2017", "2020Q1", kjj.pk])
+        reverse("submissions:template_download", args=["wuhan-2017", round_q1.period, kjj.pk])
     )
     data = content(response)
     assert response.status_code == 200 and formulas_in(data) == []
@@ -150,8 +150,10 @@ def test_formulas_in_an_upload_come_back_as_text_in_its_marked_copy(login, uploa
 def test_formula_text_in_a_csv_comes_back_as_text_in_its_marked_copy(login, upload_url, round_q1, kjj):
     codes = codes_of(template_bytes(round_q1, kjj))
     header = ",".join(h for _k, h in ingest.STAT_COLUMNS)
-    lines = [header, f'2020Q1,市科技局,{codes[0]},x,全市,件,,约300,"{DDE}"']
-    lines.append(f'2020Q1,市科技局,{codes[1]},x,全市,件,,5,"{HYPERLINK.replace(chr(34), chr(34) * 2)}"')
+    lines = [header, f'{round_q1.period},市科技局,{codes[0]},x,全市,件,,约300,"{DDE}"']
+    lines.append(
+        f'{round_q1.period},市科技局,{codes[1]},x,全市,件,,5,"{HYPERLINK.replace(chr(34), chr(34) * 2)}"'
+    )
     client = login("reporter_wuhan_kjj")
     response = client.post(upload_url, {"file": SimpleUploadedFile("kjj.csv", "\n".join(lines).encode())})
     assert response.status_code == 422
