@@ -58,32 +58,30 @@ def draft_get_for_user(*, user, pk: int) -> PlanImportDraft:
 # --- the source text, cut so that every item's sentence can be highlighted -----------------
 
 
+def _valid(span) -> bool:
+    return isinstance(span, list | tuple) and len(span) == 2 and span[1] > span[0]
+
+
+def _item_spans(review: dict, field: str) -> list[tuple[int, int, str]]:
+    """(start, end, id) of every item's ``field`` span (its sentence, or its table cell)."""
+    return [
+        (int(item[field][0]), int(item[field][1]), item["_id"])
+        for key in ITEM_LISTS.values()
+        for item in review.get(key) or []
+        if _valid(item.get(field))
+    ]
+
+
 def _spans(review: dict) -> list[tuple[int, int, str]]:
-    spans = []
-    for key in ITEM_LISTS.values():
-        for item in review.get(key) or []:
-            span = item.get("span")
-            if isinstance(span, list | tuple) and len(span) == 2 and span[1] > span[0]:
-                spans.append((int(span[0]), int(span[1]), item["_id"]))
+    spans = _item_spans(review, "span")
     for name, info in (review.get("fields") or {}).items():
         span = (info or {}).get("span")
-        if isinstance(span, list | tuple) and len(span) == 2 and span[1] > span[0]:
+        if _valid(span):
             spans.append((int(span[0]), int(span[1]), f"f-{name}"))
     for k, span in enumerate(review.get("unassigned") or []):
-        if isinstance(span, list | tuple) and len(span) == 2 and span[1] > span[0]:
+        if _valid(span):
             spans.append((int(span[0]), int(span[1]), f"u{k + 1}"))
     return spans
-
-
-def _cells(review: dict) -> list[tuple[int, int, str]]:
-    """The table cell each table-sourced item was read from (an indicator's target cell)."""
-    cells = []
-    for key in ITEM_LISTS.values():
-        for item in review.get(key) or []:
-            cell = item.get("cell")
-            if isinstance(cell, list | tuple) and len(cell) == 2 and cell[1] > cell[0]:
-                cells.append((int(cell[0]), int(cell[1]), item["_id"]))
-    return cells
 
 
 def unassigned_rows(*, text: str, review: dict) -> list[dict]:
@@ -97,7 +95,7 @@ def source_segments(*, text: str, review: dict) -> list[dict]:
     an item's sentence and, from a sentence, find its item."""
     n = len(text)
     spans = [(max(0, s), min(n, e), i) for s, e, i in _spans(review) if s < n]
-    cells = [(max(0, s), min(n, e), i) for s, e, i in _cells(review) if s < n]
+    cells = [(max(0, s), min(n, e), i) for s, e, i in _item_spans(review, "cell") if s < n]
     bounds = spans + cells
     cuts = sorted({0, n, *(s for s, _e, _i in bounds), *(e for _s, e, _i in bounds)})
     segments = []
