@@ -318,6 +318,11 @@ def _read_docx(data: bytes, name: str) -> DecodedDocument:
         raise PlanImportError(
             "服务器缺少 python-docx,无法读取 .docx。请联系管理员。", PlanImportError.UNSUPPORTED
         ) from exc
+    from ipcity.core.uploads import zip_bomb_check
+
+    bomb = zip_bomb_check(data, name=name)  # before python-docx inflates anything
+    if bomb:
+        raise PlanImportError(bomb, PlanImportError.TOO_LARGE)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:

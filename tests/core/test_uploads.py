@@ -97,3 +97,19 @@ def test_evidence_accepted():
     assert evidence_problem(name="纪要.pdf", data=PDF) == ""
     assert evidence_problem(name="方案.docx", data=small_docx()) == ""
     assert evidence_problem(name="图.webp", data=b"RIFF\x10\x00\x00\x00WEBPVP8 ") == ""
+
+
+def test_a_docx_bomb_is_refused_by_the_plan_import_before_python_docx(monkeypatch):
+    import docx
+
+    from planimport.parsing.errors import PlanImportError
+    from planimport.parsing.reader import read_document
+
+    def boom(*args, **kwargs):
+        raise AssertionError("the bomb reached python-docx")
+
+    monkeypatch.setattr(docx, "Document", boom)
+    bomb = zip_with(small_docx(), member="word/document.xml", megabytes=20)
+    with pytest.raises(PlanImportError) as excinfo:
+        read_document(bomb, "方案.docx")
+    assert "“方案.docx”的压缩比为" in str(excinfo.value)
