@@ -142,6 +142,7 @@ def test_who_may_see_an_indicator_and_who_may_recompute(computed_wuhan):
         "reporter_wuhan_gsj": 200,
         "evaluator": 200,
         "evaluator_harbin": 404,
+        "reporter_yichang_tjj": 404,  # a reporter of another city
     }
     write = {
         **read,
@@ -231,7 +232,7 @@ def test_recording_a_milestone_on_its_page(login, db):
     page = client.get(
         reverse("indicators:indicator_detail", args=[yichang.slug, milestone.pk])
     ).content.decode()
-    assert "已于2021-11-30完成,有证明材料。" in page and "公告.pdf" in page
+    assert "已完成:于2021-11-30完成,有证明材料。" in page and "公告.pdf" in page
     assert IndicatorProgress.objects.get(indicator=milestone).status == "achieved"
     assert date(2021, 11, 30) == milestone.milestone_records.get().done_on
     assert login("evaluator").post(url, {"is_done": "0"}).status_code == 403
