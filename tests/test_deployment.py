@@ -126,3 +126,20 @@ def test_production_settings_refuse_to_start_when_misconfigured(env, message):
     )
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_no_static_file_points_at_a_source_map_that_is_not_there():
+    """collectstatic's manifest storage fails on such a reference (vendored .min files ship
+    with `sourceMappingURL` comments; strip them or vendor the map too)."""
+    import re
+
+    missing = []
+    for path in (ROOT / "static").rglob("*"):
+        if path.suffix not in {".css", ".js"}:
+            continue
+        for ref in re.findall(
+            r"sourceMappingURL=([^\s*]+)", path.read_text(encoding="utf-8", errors="replace")
+        ):
+            if not ref.startswith("data:") and not (path.parent / ref).exists():
+                missing.append(f"{path.relative_to(ROOT)} -> {ref}")
+    assert not missing, "missing source maps: " + ", ".join(missing)
