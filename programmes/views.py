@@ -11,17 +11,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.permissions import can, require
 from accounts.selectors import (
     agency_get_for_user,
     agency_list_for_user,
-    can_edit_programme,
     programme_get_for_user,
     programme_list_for_user,
-    require_edit_programme,
-    user_profile,
+    user_city,
     visible_agency_ids,
 )
 from indicators.models import Indicator
+from ipcity.core.search import search_param
 from tasks.models import Task, TaskAssignment
 from tasks.services import task_save
 
@@ -46,7 +46,7 @@ def _programme_context(request, programme, tab):
     return {
         "programme": programme,
         "tab": tab,
-        "can_edit": can_edit_programme(user=request.user, programme=programme),
+        "can_edit": can(request.user, "programme.edit", programme),
     }
 
 
@@ -61,12 +61,11 @@ def programme_list(request):
     )
     filterset = ProgrammeFilter(request.GET, queryset=qs)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    profile = user_profile(user=request.user)
-    can_create = profile is not None and profile.role == "office"
+    can_create = can(request.user, "programme.create", user_city(user=request.user))
     return render(
         request,
         "programmes/programme_list.html",
-        {"filter": filterset, "page": page, "can_create": can_create},
+        {"filter": filterset, "page": page, "can_create": can_create, "q": search_param(request)},
     )
 
 
@@ -97,7 +96,7 @@ def programme_detail(request, slug):
 def programme_indicators(request, slug):
     programme = programme_get_for_user(user=request.user, slug=slug)
     context = _programme_context(request, programme, "indicators")
-    q = request.GET.get("q", "").strip()
+    q = search_param(request)
     indicators = programme.indicators.all()
     if q:
         indicators = indicators.filter(Q(name__icontains=q) | Q(source_sentence__icontains=q))
@@ -141,12 +140,14 @@ def programme_funding(request, slug):
 def programme_create(request):
     from .services import programme_create as create
 
-    profile = user_profile(user=request.user)
-    if profile is None or profile.role != "office":
-        raise PermissionDenied(_("只有领导小组办公室可以新建方案。"))
+    city = user_city(user=request.user)
+    denied = _("只有领导小组办公室可以新建方案。")
+    if city is None:  # a programme belongs to a city: a superuser imports or uses the admin
+        raise PermissionDenied(denied)
+    require(request.user, "programme.create", city, denied)
     form = forms.ProgrammeCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        programme = create(city=profile.city, user=request.user, values=form.cleaned_data)
+        programme = create(city=city, user=request.user, values=form.cleaned_data)
         messages.success(request, _("方案已创建,请继续录入目标、指标和任务。"))
         return redirect(programme)
     return render(request, "programmes/form.html", {"form": form, "title": _("新建方案")})
@@ -156,7 +157,7 @@ def programme_create(request):
 @require_http_methods(["GET", "POST"])
 def programme_edit(request, slug):
     programme = programme_get_for_user(user=request.user, slug=slug)
-    require_edit_programme(user=request.user, programme=programme)
+    require(request.user, "programme.edit", programme)
     form = forms.ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
         programme_update(programme=programme, user=request.user, values=form.cleaned_data)
@@ -201,7 +202,7 @@ def _plan_object(kind):
 def plan_object_edit(request, slug, kind, pk=None):
     model, form_class, tab, label = _plan_object(kind)
     programme = programme_get_for_user(user=request.user, slug=slug)
-    require_edit_programme(user=request.user, programme=programme)
+    require(request.user, "programme.edit", programme)
     instance = get_object_or_404(model, pk=pk, programme=programme) if pk else None
     form = form_class(request.POST or None, instance=instance, programme=programme)
     if request.method == "POST" and form.is_valid():
@@ -249,10 +250,11 @@ def agency_list(request):
     )
     filterset = AgencyFilter(request.GET, queryset=qs)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    profile = user_profile(user=request.user)
-    can_add = request.user.is_superuser or (profile is not None and profile.role == "office")
+    can_add = can(request.user, "agency.create", user_city(user=request.user))
     return render(
-        request, "programmes/agency_list.html", {"filter": filterset, "page": page, "can_add": can_add}
+        request,
+        "programmes/agency_list.html",
+        {"filter": filterset, "page": page, "can_add": can_add, "q": search_param(request)},
     )
 
 
@@ -267,10 +269,7 @@ def agency_detail(request, pk):
     )
     lead = [a for a in assignments if a.role == "lead"]
     support = [a for a in assignments if a.role == "support"]
-    profile = user_profile(user=request.user)
-    can_edit = request.user.is_superuser or (
-        profile is not None and profile.role == "office" and profile.city_id == agency.city_id
-    )
+    can_edit = can(request.user, "agency.edit", agency)
     return render(
         request,
         "programmes/agency_detail.html",
@@ -292,18 +291,17 @@ def agency_detail(request, pk):
 def agency_edit(request, pk=None):
     from .services import agency_save
 
-    profile = user_profile(user=request.user)
+    denied = _("只有本市领导小组办公室可以维护成员单位。")
     if pk:
         agency = agency_get_for_user(user=request.user, pk=pk)
         city = agency.city
+        require(request.user, "agency.edit", agency, denied)
     else:
         agency = None
-        city = profile.city if profile and profile.city_id else None
-    is_office_of_city = (
-        profile is not None and profile.role == "office" and city is not None and profile.city_id == city.pk
-    )
-    if not (is_office_of_city or (request.user.is_superuser and city is not None)):
-        raise PermissionDenied(_("只有本市领导小组办公室可以维护成员单位。"))
+        city = user_city(user=request.user)
+        if city is None:  # a superuser adds agencies in the admin, where the city is chosen
+            raise PermissionDenied(denied)
+        require(request.user, "agency.create", city, denied)
     form = forms.AgencyForm(request.POST or None, instance=agency, city=city)
     if request.method == "POST" and form.is_valid():
         saved = agency_save(

@@ -7,18 +7,17 @@ from collections import defaultdict
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Profile
+from accounts.permissions import can
 from accounts.selectors import (
-    can_edit_programme,
     programme_get_for_user,
     programme_list_for_user,
-    user_profile,
+    user_agency,
     visible_agency_ids,
 )
 from indicators.models import Statistic, StatisticOwner, StatisticValue
@@ -30,19 +29,10 @@ from .models import Notification, ReportingRound, Submission, SubmissionEvent, p
 # --- who may do what ----------------------------------------------------------------------
 
 
-def is_office(*, user) -> bool:
-    profile = user_profile(user=user)
-    return bool(user.is_superuser or (profile and profile.role == Profile.Role.OFFICE))
-
-
 def can_report_for(*, user, agency: Agency) -> bool:
-    """Only a reporter of the agency (or a superuser) enters its figures."""
-    if user is None:
-        return True  # the command line, recorded as such
-    if user.is_superuser:
-        return True
-    profile = user_profile(user=user)
-    return bool(profile and profile.role == Profile.Role.REPORTER and profile.agency_id == agency.pk)
+    """Only a reporter of the agency (or a superuser) enters its figures; `user=None` is
+    the command line, recorded as such."""
+    return can(user, "submission.fill", agency)
 
 
 def require_report_for(*, user, agency: Agency) -> None:
@@ -53,7 +43,7 @@ def require_report_for(*, user, agency: Agency) -> None:
 
 
 def can_review(*, user, programme: Programme) -> bool:
-    return can_edit_programme(user=user, programme=programme)
+    return can(user, "submission.review", programme)
 
 
 def require_review(*, user, programme: Programme) -> None:
@@ -94,9 +84,9 @@ def rounds_for_programme(*, programme: Programme) -> QuerySet[ReportingRound]:
 
 def submission_list_for_user(*, user) -> QuerySet[Submission]:
     qs = Submission.objects.filter(round__programme__in=programme_list_for_user(user=user))
-    profile = user_profile(user=user)
-    if profile is not None and profile.role == Profile.Role.REPORTER and not user.is_superuser:
-        qs = qs.filter(agency_id=profile.agency_id)
+    visible = visible_agency_ids(user=user)
+    if visible is not None:
+        qs = qs.filter(agency_id__in=visible)
     return qs
 
 
@@ -401,13 +391,11 @@ def workspace_for_user(*, user, today: date | None = None) -> dict:
     """A reporter's "this quarter": the open rounds with its items and their states, and
     the rounds closed before."""
     today = today or timezone.localdate()
-    profile = user_profile(user=user)
-    if profile is None or profile.agency_id is None:
+    agency = user_agency(user=user)
+    if agency is None:
         return {"open": [], "closed": [], "agency": None}
     items = list(
-        Submission.objects.filter(
-            agency_id=profile.agency_id, round__programme__in=programme_list_for_user(user=user)
-        )
+        Submission.objects.filter(agency=agency, round__programme__in=programme_list_for_user(user=user))
         .select_related("round__programme", "task", "reviewed_by__profile")
         .order_by("-round__year", "-round__quarter", "round__programme__slug", "kind", "task__order")
     )
@@ -420,7 +408,7 @@ def workspace_for_user(*, user, today: date | None = None) -> dict:
             group["open"] += 1
     open_groups = [g for g in groups.values() if g["round"].is_open]
     closed_groups = [g for g in groups.values() if not g["round"].is_open]
-    return {"open": open_groups, "closed": closed_groups[:12], "agency": profile.agency, "today": today}
+    return {"open": open_groups, "closed": closed_groups[:12], "agency": agency, "today": today}
 
 
 def notifications_for_user(*, user) -> QuerySet[Notification]:
@@ -439,23 +427,14 @@ def statistic_owners_for_user(*, user, programme: Programme) -> QuerySet[Statist
     return qs
 
 
-def statistic_catalogue(*, q: str = "") -> QuerySet[Statistic]:
-    qs = Statistic.objects.all().order_by("-is_builtin", "code")
+def statistic_catalogue(*, user, q: str = "") -> QuerySet[Statistic]:
+    """The catalogue a user sees (national codes and the user's city's), national first."""
+    from accounts.selectors import statistic_list_for_user
+
+    qs = statistic_list_for_user(user=user).select_related("city").order_by(F("city_id").asc(nulls_first=True), "code")
     if q:
         qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
     return qs
-
-
-def reporters_of(*, agency_ids) -> QuerySet:
-    from django.contrib.auth import get_user_model
-
-    return (
-        get_user_model()
-        .objects.filter(
-            is_active=True, profile__role=Profile.Role.REPORTER, profile__agency_id__in=agency_ids
-        )
-        .select_related("profile__agency")
-    )
 
 
 def submission_prefetch_events():

@@ -10,14 +10,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.permissions import can, require
 from accounts.selectors import (
-    can_edit_programme,
     programme_get_for_user,
     programme_list_for_user,
-    user_profile,
+    statistic_get_for_user,
+    user_city,
     visible_agency_ids,
 )
 from indicators.models import Statistic, StatisticUpload
+from ipcity.core.search import search_param
 from ipcity.core.uploads import EVIDENCE_MAX_BYTES
 from tasks.models import EvidenceFile, Task
 
@@ -37,7 +39,7 @@ def _programme_context(request, programme, **extra):
     return {
         "programme": programme,
         "tab": "reporting",
-        "can_edit": can_edit_programme(user=request.user, programme=programme),
+        "can_edit": can(request.user, "programme.edit", programme),
         "can_review": selectors.can_review(user=request.user, programme=programme),
         **extra,
     }
@@ -56,23 +58,37 @@ def _xlsx_response(name: str, data: bytes) -> HttpResponse:
 
 @login_required
 def statistic_list(request):
-    q = request.GET.get("q", "").strip()
-    statistics = selectors.statistic_catalogue(q=q)
+    """National codes and the user's own city's: another city's codes are not listed."""
+    q = search_param(request)
+    statistics = list(selectors.statistic_catalogue(user=request.user, q=q))
+    for stat in statistics:
+        stat.can_edit = can(request.user, "statistic.edit", stat)
     return render(
         request,
         "submissions/statistic_list.html",
-        {"statistics": statistics, "q": q, "can_add": selectors.is_office(user=request.user)},
+        {
+            "statistics": statistics,
+            "q": q,
+            "can_add": can(request.user, "statistic.create", user_city(user=request.user)),
+        },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def statistic_edit(request, pk=None):
-    if not selectors.is_office(user=request.user):
-        raise PermissionDenied(_("只有领导小组办公室可以维护统计数据目录。"))
-    instance = get_object_or_404(Statistic, pk=pk) if pk else None
-    if instance is not None and instance.is_builtin:
-        raise PermissionDenied(_("内置统计数据项不能修改。"))
+    """Another city's statistic is 404; a national (built-in) one is 403 to offices."""
+    if pk:
+        instance = statistic_get_for_user(user=request.user, pk=pk)
+        require(request.user, "statistic.edit", instance)
+    else:
+        instance = Statistic(city=user_city(user=request.user))
+        require(
+            request.user,
+            "statistic.create",
+            instance.city,
+            _("只有本市领导小组办公室可以维护统计数据目录。"),
+        )
     form = forms.StatisticForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
@@ -82,7 +98,7 @@ def statistic_edit(request, pk=None):
         else:
             messages.success(request, _("统计数据项“%(s)s”已保存。") % {"s": stat})
             return redirect("submissions:statistic_list")
-    title = _("编辑统计数据项") if instance else _("新增统计数据项")
+    title = _("编辑统计数据项") if pk else _("新增统计数据项")
     return render(request, "programmes/form.html", {"form": form, "title": title})
 
 
@@ -544,8 +560,7 @@ def submission_action(request, pk, action):
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_queue(request):
-    if not selectors.is_office(user=request.user):
-        raise PermissionDenied(_("只有领导小组办公室可以审核填报。"))
+    require(request.user, "review.queue", message=_("只有领导小组办公室可以审核填报。"))
     programmes = programme_list_for_user(user=request.user)
     slug = request.GET.get("programme", "")
     programme = programmes.filter(slug=slug).first() if slug else None
@@ -570,9 +585,8 @@ def review_queue(request):
 
 @login_required
 def workspace(request):
-    profile = user_profile(user=request.user)
-    if profile is None or profile.agency_id is None:
-        if selectors.is_office(user=request.user):
+    if not can(request.user, "reporting.workspace"):
+        if can(request.user, "review.queue"):
             return redirect("submissions:review_queue")
         raise PermissionDenied(_("“本季度填报”只对成员单位填报员开放。"))
     data = selectors.workspace_for_user(user=request.user)

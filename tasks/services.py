@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.selectors import require_edit_programme
+from accounts.permissions import require
 from ipcity.core.uploads import evidence_problem
 from programmes.models import Agency
 
@@ -18,7 +18,7 @@ def task_save(*, task: Task, lead: list[Agency], support: list[Agency], user) ->
     A lead can't also support, and only the programme's city's agencies can be assigned;
     both are checked here too, so the API and commands get the same rules as the form."""
     programme = task.programme
-    require_edit_programme(user=user, programme=programme)
+    require(user, "programme.edit", programme)
     overlap = {a.pk for a in lead} & {a.pk for a in support}
     if overlap:
         raise ValidationError({"support": _("同一单位不能既是牵头单位又是配合单位。")})

@@ -1,9 +1,7 @@
-"""Template helpers for reporting pages: state badges, the nav's unread count and roles."""
+"""Template helpers for reporting pages: state badges and the nav's unread count."""
 
 from django import template
 from django.utils.translation import gettext as _
-
-from accounts.selectors import user_profile
 
 register = template.Library()
 
@@ -27,17 +25,6 @@ def state_label(item, shown_state: str = "") -> str:
     if shown_state == "overdue":
         return _("逾期")
     return item.get_state_display()
-
-
-@register.simple_tag(takes_context=True)
-def portal_role(context) -> str:
-    user = context.get("user")
-    if user is None or not user.is_authenticated:
-        return ""
-    if user.is_superuser:
-        return "superuser"
-    profile = user_profile(user=user)
-    return profile.role if profile else ""
 
 
 @register.simple_tag(takes_context=True)
