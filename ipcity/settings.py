@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "reports",
     "submissions",
     "planimport",
+    "workbench",
 ]
 
 MIDDLEWARE = [

@@ -40,6 +40,7 @@ from .models import (
     SubmissionEvent,
     previous_quarter,
 )
+from .notifications import office_notify_round_gaps, office_notify_submitted
 from .pending import pending_drop, pending_get, pending_store
 from .rounds import quarter_outside_period
 from .selectors import (
@@ -197,6 +198,7 @@ def round_close(*, round: ReportingRound, user) -> ReportingRound:
     require_review(user=user, programme=round.programme)
     round.status, round.closed_at, round.closed_by = ReportingRound.Status.CLOSED, timezone.now(), user
     round.save(update_fields=["status", "closed_at", "closed_by"])
+    office_notify_round_gaps(round=round)
     return round
 
 
@@ -927,6 +929,7 @@ def submission_submit(*, submission: Submission, user) -> Submission:
         submission.is_late = late
     submission.save()
     _event(submission, SubmissionEvent.Action.SUBMITTED, user, is_late=late)
+    office_notify_submitted(submission=submission, user=user)
     return submission
 
 

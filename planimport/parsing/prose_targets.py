@@ -417,7 +417,7 @@ class ProseTargets:
                 continue
             c0, c1 = self._clause_bounds(sentence, m.start())
             self._add(
-                name=m.group("obj"),
+                name=_milestone_name(m.group("obj")),
                 target=1,
                 target_max=None,
                 unit="个",
@@ -434,3 +434,9 @@ class ProseTargets:
                 kind="milestone",
             )
             self.out[-1].confidence.lower(MEDIUM, "里程碑类目标(无数值),按“完成 1 个”记录。")
+
+
+def _milestone_name(obj: str) -> str:
+    """ "一个线上线下融合的…平台" -> "线上线下融合的…平台": the thing built, without the article
+    (its description is kept, as the seeds keep "辐射鄂西渝东的…平台")."""
+    return re.sub(r"^[一两二三四五六七八九十]+[个家项座套批所](?=..)", "", obj)
