@@ -56,7 +56,7 @@ def test_wuhan_per_10000_invention_patent_target_is_30_by_2020(wuhan):
     indicator = wuhan.indicators.get(name="每万人口发明专利拥有量")
     assert (indicator.target, indicator.unit, indicator.deadline, indicator.comparator) == (
         30,
-        "件",
+        "件/万人",  # per-capita measures are per 10,000 residents (issue 10 item 9)
         "2020",
         ">=",
     )
