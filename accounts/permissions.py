@@ -217,6 +217,7 @@ RULES = {
     "api_token.list": is_superuser | is_office_staff,  # no object: the 接口令牌 page
     "api_token.manage": is_superuser | is_office_of_city,  # Agency (issue) or ApiToken (revoke)
     "api.push": is_reporter_of_agency & is_api_machine,  # Agency: push statistic values
+    "api.machine": is_api_machine,  # no object: the write API is for token holders only
     "report.see_own_agency": is_reporter_in_city,  # Programme: its agency's quarterly reports
     # background runs
     "job.view": is_superuser | started_the_job,  # JobRun

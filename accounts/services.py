@@ -19,6 +19,7 @@ def user_with_role_ensure(
     agency: Agency | None = None,
     programmes: list[Programme] | None = None,
     email: str = "",
+    province: str = "",
 ):
     """Create or update a user with exactly one role (idempotent; used by demo data and tests)."""
     User = get_user_model()
@@ -34,6 +35,7 @@ def user_with_role_ensure(
             "city": city or (agency.city if agency else None),
             "agency": agency,
             "display_name": display_name,
+            "province": province,
         },
     )
     if programmes is not None:

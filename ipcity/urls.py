@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("submissions.urls")),
     path("", include("planimport.urls")),
+    path("", include("workbench.urls")),
     path("api/", include("ipcity.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

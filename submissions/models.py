@@ -252,6 +252,9 @@ class Notification(models.Model):
         RETURNED = "returned", _("退回通知")
         APPROVED = "approved", _("审核通过")
         REOPENED = "reopened", _("重新开放")
+        SUBMITTED = "submitted", _("新的提交")
+        ROUND_GAPS = "round_gaps", _("轮次未报齐")
+        REPORT_REQUEST = "report_request", _("报告申请")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)

@@ -9,10 +9,10 @@ from .models import JobRun
 
 @login_required
 def home(request):
-    """Everyone lands on the programmes they may see; reporters on their workspace when it exists."""
-    if can(request.user, "reporting.workspace"):
-        return redirect("submissions:workspace")
-    return redirect("programmes:programme_list")
+    """Everyone lands on their role's home (工作台, workbench.views.home_url_name)."""
+    from workbench.views import home_url_name
+
+    return redirect(home_url_name(request.user))
 
 
 @login_required

@@ -5,14 +5,16 @@ Thin: scope lookup → serializer → `submissions.intake.statistics_push` (the 
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api_auth import ApiTokenAuthentication
 from accounts.models import ApiToken
+from accounts.permissions import can
 from accounts.selectors import programme_list_for_user, user_agency
 from programmes.models import Agency
 from submissions.intake import statistics_push
@@ -22,11 +24,18 @@ from .serializers import StatisticValuesPushResultSerializer, StatisticValuesPus
 RESULT = StatisticValuesPushResultSerializer
 
 
+class IsApiMachine(BasePermission):
+    message = gettext_lazy("写入接口只接受领导小组办公室签发的接口令牌(Authorization: Token …)。")
+
+    def has_permission(self, request, view):
+        return can(request.user, "api.machine")
+
+
 class StatisticValuesPushView(APIView):
     """Push one quarter's statistic values of the token's agency."""
 
     authentication_classes = [ApiTokenAuthentication, SessionAuthentication]
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, IsApiMachine]
 
     @extend_schema(
         operation_id="statistic_values_push",

@@ -149,6 +149,9 @@ def build_world():
     draft_task = draft.review["tasks"][0]["_id"]
 
     task = Task.objects.get(programme=wuhan, number="二.3")
+    from accounts.services import api_token_issue
+
+    api_token, _key = api_token_issue(agency=kjj, name="市科技局接口", user=office)
     slug = {"slug": wuhan.slug}
     agency_round = {**slug, "period": round_q1.period, "agency_id": kjj.pk}
     assert Agency.objects.filter(pk=kjj.pk, city=wuhan.city).exists()
@@ -241,4 +244,13 @@ def build_world():
         "api-schema": {},
         "api-docs": {},
         "api-redoc": {},
+        "api-statistic-values": {},
+        "workbench:office": {},
+        "workbench:reporter": {},
+        "workbench:submit_all": {"round_id": round_q1.pk},
+        "workbench:evaluator": {},
+        "workbench:report_request": slug,
+        "workbench:province": {},
+        "workbench:api_tokens": {},
+        "workbench:api_token_revoke": {"pk": api_token.pk},
     }

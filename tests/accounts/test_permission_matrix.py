@@ -166,6 +166,22 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "api-schema": GP(API_EVERYONE, API_READ_ONLY),
     "api-docs": GP(API_EVERYONE, API_READ_ONLY),
     "api-redoc": GP(API_EVERYONE, API_READ_ONLY),
+    # the write API: token holders only (anonymous 401: the token scheme asks for a key)
+    "api-statistic-values": GP(
+        S(401, 403, 403, 403, 403, 403, 403, 403), S(401, 403, 403, 403, 403, 403, 403, 403)
+    ),
+    # the homes (工作台)
+    "workbench:office": GP(OFFICES, NOT_ALLOWED),
+    "workbench:reporter": GP(S(L, 403, 403, 200, 200, 200, 403, 403), NOT_ALLOWED),
+    # without the confirmation nothing is submitted: back to the home (another city's round: 404)
+    "workbench:submit_all": GP(NOT_ALLOWED, S(L, 403, 403, 302, 302, 404, 403, 403)),
+    "workbench:evaluator": GP(S(L, 403, 403, 403, 403, 403, 200, 200), NOT_ALLOWED),
+    "workbench:report_request": GP(NOT_ALLOWED, S(L, 403, 404, 403, 403, 404, 302, 404)),
+    "workbench:province": GP(S(L, 403, 403, 403, 403, 403, 403, 403), NOT_ALLOWED),
+    "workbench:api_tokens": GP(OFFICES, OFFICES),  # POST without an agency: the form again, nothing issued
+    "workbench:api_token_revoke": GP(
+        NOT_ALLOWED, S(L, 302, 404, 403, 403, 403, 403, 403)
+    ),  # 市科技局's token
 }
 
 # The admin is for staff, and no persona is staff: every admin page sends everyone to the

@@ -47,6 +47,17 @@ TABLE = {
     "report.see_generated": ("programme", ".. .. .. .. .. .. T. .T .."),
     "report.see_own_agency": ("programme", ".. .. .. T. T. .. .. .. .."),
     "job.view": ("job", ".. T. .T .. .. .. .. .. TT"),
+    "report.request": ("programme", ".. .. .. .. .. .. T. .T .."),
+    "home.office": ("none", ".. TT TT .. .. .. .. .. TT"),
+    "home.province": ("none", ".. .. .. .. .. .. .. .. .."),  # no provincial persona: tests/workbench
+    "home.evaluator": ("none", ".. .. .. .. .. .. TT TT .."),
+    "api_token.list": ("none", ".. TT TT .. .. .. .. .. TT"),
+    "api_token.manage": ("agency", ".. T. .T .. .. .. .. .. TT"),
+    "api.push": (
+        "agency",
+        ".. .. .. .. .. .. .. .. ..",
+    ),  # machine users only: tests/submissions/test_api_push
+    "api.machine": ("none", ".. .. .. .. .. .. .. .. .."),
 }
 
 

@@ -10,6 +10,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_office_staff_open_the_programme_and_its_agency_task_matrix(log_in, seeded_live_server):
     page = log_in("office_wuhan")
+    expect(page.get_by_role("heading", name="工作台")).to_be_visible()  # the office's landing page
+    page.get_by_role("link", name="建设方案", exact=True).click()
     expect(page.get_by_role("heading", name="建设方案")).to_be_visible()
     page.get_by_role("link", name="武汉市推进国家知识产权强市创建工作方案(2017—2020年)").click()
     expect(page.locator("h1")).to_have_text("武汉市推进国家知识产权强市创建工作方案(2017—2020年)")
