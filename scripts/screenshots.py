@@ -74,6 +74,10 @@ EXTRA_SHOTS: list = [
         True,
     ),
     ("evaluator", "/reports/", "evaluator-reports.png", False),
+    # the homes (工作台, issue 13)
+    ("office_wuhan", "/workbench/", "home-office.png", True),
+    ("reporter_wuhan_kjj", "/workbench/reporter/", "home-reporter.png", False),
+    ("evaluator", "/workbench/evaluator/", "home-evaluator.png", False),
 ]
 
 if __name__ == "__main__":

@@ -243,7 +243,6 @@ def build_world():
         "api-root": {},
         "api-schema": {},
         "api-docs": {},
-        "api-redoc": {},
         "api-statistic-values": {},
         "workbench:office": {},
         "workbench:reporter": {},

@@ -165,7 +165,6 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "api-root": GP(API_EVERYONE, API_READ_ONLY),
     "api-schema": GP(API_EVERYONE, API_READ_ONLY),
     "api-docs": GP(API_EVERYONE, API_READ_ONLY),
-    "api-redoc": GP(API_EVERYONE, API_READ_ONLY),
     # the write API: token holders only (anonymous 401: the token scheme asks for a key)
     "api-statistic-values": GP(
         S(401, 403, 403, 403, 403, 403, 403, 403), S(401, 403, 403, 403, 403, 403, 403, 403)
