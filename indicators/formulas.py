@@ -18,6 +18,7 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -244,15 +245,19 @@ class _Builder:
         return Call(func, arg, column, self.src(node))
 
 
-def constant_value(node: Node) -> float | None:
-    """The value of a subtree made of numbers only, else None (used to refuse `X / 0`)."""
+def evaluate(node: Node, values: Mapping[str, Decimal]) -> Decimal | None:
+    """A tree's value in exact decimals, codes taken from `values`; None when a code has no
+    value, a divisor is zero or a function is met (the engine evaluates those over series).
+    Used by the validation rules (indicators.validation.checks) and to refuse `X / 0`."""
     if isinstance(node, Num):
-        return node.value
+        return Decimal(repr(node.value))
+    if isinstance(node, Code):
+        return values.get(node.code)
     if isinstance(node, Neg):
-        inner = constant_value(node.operand)
+        inner = evaluate(node.operand, values)
         return None if inner is None else -inner
     if isinstance(node, BinOp):
-        left, right = constant_value(node.left), constant_value(node.right)
+        left, right = evaluate(node.left, values), evaluate(node.right, values)
         if left is None or right is None:
             return None
         if node.op == "+":
@@ -263,6 +268,12 @@ def constant_value(node: Node) -> float | None:
             return left * right
         return None if right == 0 else left / right
     return None
+
+
+def constant_value(node: Node) -> float | None:
+    """The value of a subtree made of numbers only, else None (used to refuse `X / 0`)."""
+    value = evaluate(node, {})
+    return None if value is None else float(value)
 
 
 def parse(text: str, *, statistics: Mapping[str, str] | None = None) -> Formula:

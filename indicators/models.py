@@ -550,3 +550,7 @@ class MilestoneCompletion(models.Model):
 
     def __str__(self):
         return f"{self.indicator}: {_('已完成') if self.is_done else _('未完成')}"
+
+
+# Validation rules between statistics (issue 10 item 8) live in their own rooms.
+from .validation.models import ValidationRule  # noqa: E402, F401

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .validation import views as rule_views
 
 app_name = "indicators"
 
@@ -28,6 +29,16 @@ urlpatterns = [
         "programmes/<slug:slug>/indicators/<int:pk>/milestone/<int:record_pk>/evidence/",
         views.milestone_evidence,
         name="milestone_evidence",
+    ),
+    path("programmes/<slug:slug>/validation-rules/", rule_views.rule_list, name="validation_rule_list"),
+    path("programmes/<slug:slug>/validation-rules/new/", rule_views.rule_edit, name="validation_rule_add"),
+    path(
+        "programmes/<slug:slug>/validation-rules/<int:pk>/", rule_views.rule_edit, name="validation_rule_edit"
+    ),
+    path(
+        "programmes/<slug:slug>/validation-rules/<int:pk>/active/",
+        rule_views.rule_active,
+        name="validation_rule_active",
     ),
     path(
         "programmes/<slug:slug>/statistic-uploads/<int:upload_pk>/download/",

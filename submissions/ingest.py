@@ -20,8 +20,11 @@ from decimal import Decimal
 from xml.etree import ElementTree
 
 import pandas as pd
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from indicators.validation.checks import RuleInputs
+from indicators.validation.checks import check as rules_check
 from ipcity.core.uploads import filename_problem, zip_bomb_check
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -157,6 +160,7 @@ class RoundContext:
     tasks: dict  # task number → {"id", "title", "role"}
     previous: dict  # (statistic_id, area) → Decimal (previous quarter's current value)
     status_labels: dict  # Chinese label → TaskReport.Status value
+    rules: RuleInputs | None = None  # the programme's validation rules (indicators.validation)
 
     @property
     def period(self) -> str:
@@ -442,6 +446,7 @@ def check_file(*, data: bytes, filename: str, ctx: RoundContext) -> CheckResult:
             else _("文件中没有任何填报数据。")
         )
     if result.ok:
+        _check_rules(ctx, result)
         _check_warnings(ctx, result)
     return result
 
@@ -792,13 +797,41 @@ def _check_warnings(ctx: RoundContext, result: CheckResult) -> None:
             )
 
 
+def _check_rules(ctx: RoundContext, result: CheckResult) -> None:
+    """The programme's validation rules between statistics (indicators.validation.checks):
+    an error or a warning at the row of the statistic the rule is about, naming the rule."""
+    rows = {(r.code, r.area): r for r in result.stat_rows if r.value is not None}
+    names = {code: info["name"] for code, info in ctx.catalogue.items()}
+    for violation in rules_check(ctx.rules, {key: r.value for key, r in rows.items()}, names):
+        row = rows[(violation.code, violation.area)]
+        where = {}
+        if result.kind in ("xlsx", "csv"):
+            column = re.match(r"([A-Z]+)", row.cells["value"]).group(1)
+            where = {
+                "sheet": DATA_SHEET if result.kind == "xlsx" else CSV_SHEET,
+                "row": row.row,
+                "column": column,
+                "field": dict(STAT_COLUMNS)["value"],
+            }
+        message = violation.message
+        if not where:  # the web form: name the field instead of a cell
+            message = f"“{names.get(violation.code, violation.code)}”({violation.area or CITY_AREA_LABEL}):{message}"
+        (result.error if violation.level == "error" else result.warn)(message, **where)
+
+
 def value_warnings(ctx: RoundContext, values: dict) -> list[Problem]:
-    """The same warnings for the web form: values is (code, area) → Decimal."""
+    """The same warnings for the web form: values is (code, area) → Decimal.
+
+    A validation rule of severity error broken by the values raises ValidationError naming
+    the rule and the statistic: the form saves nothing."""
     result = CheckResult(kind="form")
     for (code, area), value in values.items():
         result.stat_rows.append(
             StatRow(row=0, code=code, area=area, value=value, note="", cells={"value": "A0"})
         )
+    _check_rules(ctx, result)
+    if result.errors:
+        raise ValidationError([p.message for p in result.errors])
     _check_warnings(ctx, result)
     for problem in result.warnings:
         problem.sheet, problem.row, problem.column, problem.field = "", None, "", ""

@@ -27,6 +27,7 @@ from accounts.models import Profile
 from accounts.selectors import require_edit_programme, user_profile
 from indicators.models import Statistic, StatisticOwner, StatisticUpload, StatisticValue
 from indicators.recompute_triggers import on_statistic_definition_changed
+from indicators.validation.selectors import rule_inputs
 from programmes.models import Agency, Programme
 from tasks.models import Task, TaskAssignment, TaskReport
 from tasks.services import task_report_save
@@ -255,6 +256,7 @@ def round_context(*, round: ReportingRound, agency: Agency) -> ingest.RoundConte
         tasks=tasks,
         previous=previous,
         status_labels={str(label): value for value, label in TaskReport.Status.choices},
+        rules=rule_inputs(programme=programme, year=round.year, quarter=round.quarter),
     )
 
 

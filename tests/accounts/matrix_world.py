@@ -152,6 +152,10 @@ def build_world():
     from accounts.services import api_token_issue
 
     api_token, _key = api_token_issue(agency=kjj, name="市科技局接口", user=office)
+    from indicators.models import ValidationRule
+
+    rule = ValidationRule.objects.filter(programme=wuhan).order_by("pk").first()
+    assert rule is not None, "wuhan-2017 has no validation rule (the seed loader adds the defaults)"
     slug = {"slug": wuhan.slug}
     agency_round = {**slug, "period": round_q1.period, "agency_id": kjj.pk}
     assert Agency.objects.filter(pk=kjj.pk, city=wuhan.city).exists()
@@ -197,6 +201,10 @@ def build_world():
         "indicators:recompute_status": {**slug, "job_id": job.pk},
         "indicators:indicator_detail": {**slug, "pk": indicator.pk},
         "indicators:value_inputs": {**slug, "pk": indicator.pk, "value_pk": value.pk},
+        "indicators:validation_rule_list": slug,
+        "indicators:validation_rule_add": slug,
+        "indicators:validation_rule_edit": {**slug, "pk": rule.pk},
+        "indicators:validation_rule_active": {**slug, "pk": rule.pk},
         "indicators:milestone_record": {**slug, "pk": milestone.pk},
         "indicators:milestone_evidence": {**slug, "pk": milestone.pk, "record_pk": record.pk},
         "indicators:upload_download": {**slug, "upload_pk": outcome.upload.pk},

@@ -113,6 +113,12 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "indicators:milestone_record": GP(NOT_ALLOWED, S(L, 400, 404, 403, 403, 404, 403, 404)),
     "indicators:milestone_evidence": GP(WUHAN_READ, WUHAN_READ),
     "indicators:upload_download": GP(KJJ_READ, KJJ_READ),
+    # validation rules: everyone of the programme reads them; the office edits (POST on the
+    # list adds the missing defaults)
+    "indicators:validation_rule_list": GP(WUHAN_READ, WUHAN_DONE),
+    "indicators:validation_rule_add": GP(WUHAN_WRITE, WUHAN_WRITE),
+    "indicators:validation_rule_edit": GP(WUHAN_WRITE, WUHAN_WRITE),
+    "indicators:validation_rule_active": GP(NOT_ALLOWED, WUHAN_DONE),
     # reports
     "reports:report_index": GP(EVERYONE, S(L, 405, 405, 405, 405, 405, 405, 405)),
     "reports:report_list": GP(WUHAN_READ, NOT_ALLOWED),

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators.services import statistic_catalogue_load
+from indicators.validation.services import validation_rules_ensure_defaults
 from programmes.canonical import CanonicalValidationError
 from programmes.services import seed_files, seed_programmes_load
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             lines += [f"  {e.path}: {e.message}" for e in exc.errors]
             raise CommandError("\n".join(lines)) from exc
         for programme in programmes:
+            validation_rules_ensure_defaults(programme=programme)
             self.stdout.write(
                 f"{programme.slug}: {programme.tasks.count()} 项任务, {programme.indicators.count()} 个指标, "
                 f"{programme.phases.count()} 个阶段"
