@@ -186,6 +186,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_UNCOMPRESSED_MB = env_int("UPLOAD_MAX_UNCOMPRESSED_MB", 200)
 UPLOAD_MAX_ZIP_RATIO = env_int("UPLOAD_MAX_ZIP_RATIO", 100)
 UPLOAD_MAX_ZIP_MEMBERS = env_int("UPLOAD_MAX_ZIP_MEMBERS", 10000)
+# A statistics upload with more rows than this in its data sheet is checked and written by a
+# background job with its progress on the page (submissions.upload_jobs); smaller ones in the request.
+UPLOAD_JOB_MIN_ROWS = env_int("UPLOAD_JOB_MIN_ROWS", 5000)
 
 # --- email --------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

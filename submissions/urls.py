@@ -28,6 +28,7 @@ urlpatterns = [
     path("reporting/", views.workspace, name="workspace"),
     path("reporting/uploads/<str:token>/marked.xlsx", views.upload_marked, name="upload_marked"),
     path("reporting/uploads/<str:token>/confirm/", views.upload_confirm, name="upload_confirm"),
+    path("reporting/upload-jobs/<int:pk>/", views.upload_job, name="upload_job"),
     path("submissions/<int:pk>/", views.submission_detail, name="submission_detail"),
     path("submissions/<int:pk>/<str:action>/", views.submission_action, name="submission_action"),
     path("review/", views.review_queue, name="review_queue"),

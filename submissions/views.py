@@ -19,6 +19,7 @@ from accounts.selectors import (
     visible_agency_ids,
 )
 from indicators.models import Statistic, StatisticUpload
+from ipcity.core.models import JobRun
 from ipcity.core.search import search_param
 from ipcity.core.uploads import EVIDENCE_MAX_BYTES
 from tasks.models import EvidenceFile, Task
@@ -26,6 +27,7 @@ from tasks.models import EvidenceFile, Task
 from . import forms, selectors, services
 from .conflicts import StaleEdit
 from .models import Notification, ReportingRound, Submission
+from .upload_jobs import UPLOAD_JOB_KIND, upload_job_enqueue, upload_job_outcome, upload_runs_as_job
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -340,6 +342,11 @@ def statistics_upload(request, slug, period, agency_id):
         upload = form.cleaned_data["file"]
         # Read at most one byte past the limit: a huge file is refused without loading it.
         data = upload.read(services.ingest.MAX_UPLOAD_BYTES + 1)
+        if upload_runs_as_job(data=data, filename=upload.name):  # a big file: checked in the background
+            job = upload_job_enqueue(
+                round=round, agency=agency, filename=upload.name, data=data, user=request.user
+            )
+            return redirect("submissions:upload_job", pk=job.pk)
         try:
             outcome = services.statistics_upload_import(
                 round=round, agency=agency, filename=upload.name, data=data, user=request.user
@@ -378,6 +385,11 @@ def upload_confirm(request, token):
     agency = selectors.agency_get_in_round_for_user(
         user=request.user, round=round, agency_id=pending["agency_id"]
     )
+    if upload_runs_as_job(data=pending["data"], filename=pending["filename"]):
+        job = upload_job_enqueue(
+            round=round, agency=agency, filename=pending["filename"], data=b"", user=request.user, token=token
+        )
+        return redirect("submissions:upload_job", pk=job.pk)
     outcome = services.statistics_upload_confirm(token=token, user=request.user)
     if outcome.accepted:
         messages.success(
@@ -391,6 +403,38 @@ def upload_confirm(request, token):
     context = _programme_context(request, round.programme, section="rounds", round=round, agency=agency)
     context.update(form=forms.UploadForm(), outcome=outcome)
     return render(request, "submissions/upload_result.html", context, status=422)
+
+
+@login_required
+@require_http_methods(["GET"])
+def upload_job(request, pk):
+    """A big upload checked in the background: its progress, then the same review as an
+    upload checked in the request (errors, marked copy, confirmation)."""
+    job = get_object_or_404(JobRun, pk=pk, kind=UPLOAD_JOB_KIND)
+    if not can(request.user, "job.view", job):
+        raise Http404
+    round = get_object_or_404(
+        ReportingRound.objects.select_related("programme"), pk=job.params.get("round_id")
+    )
+    agency = selectors.agency_get_in_round_for_user(
+        user=request.user, round=round, agency_id=job.params["agency_id"]
+    )
+    outcome = upload_job_outcome(job=job, user=request.user)
+    if outcome is not None and outcome.accepted:
+        messages.success(
+            request,
+            _("文件“%(f)s”已导入:统计数据 %(r)s 项(新版本 %(c)s 项),任务进展 %(t)s 项。请核对后提交。")
+            % {"f": outcome.filename, "r": outcome.rows, "c": outcome.created, "t": outcome.task_rows},
+        )
+        return redirect(
+            "submissions:agency_round", slug=round.programme.slug, period=round.period, agency_id=agency.pk
+        )
+    if outcome is not None and outcome.status == "expired":
+        messages.error(request, _("检查结果已过期(保留1小时),请重新上传文件。"))
+    context = _programme_context(request, round.programme, section="rounds", round=round, agency=agency)
+    context.update(form=forms.UploadForm(), outcome=outcome, job=None if outcome else job)
+    status = 422 if outcome is not None and outcome.status == "rejected" else 200
+    return render(request, "submissions/upload_result.html", context, status=status)
 
 
 @login_required

@@ -101,6 +101,14 @@ def build_world():
     )
 
     job = programme_recompute_request(programme=wuhan, user=office)
+    from ipcity.core.models import JobRun
+    from submissions.upload_jobs import UPLOAD_JOB_KIND
+
+    upload_job = JobRun.objects.create(  # a big upload of 市科技局, still queued
+        kind=UPLOAD_JOB_KIND,
+        created_by=kjj_user,
+        params={"token": "queued", "confirm": False, "round_id": round_q1.pk, "agency_id": kjj.pk},
+    )
     indicator = wuhan.indicators.exclude(kind=Indicator.Kind.MILESTONE).order_by("pk").first()
     value = IndicatorValue.objects.create(
         indicator=indicator,
@@ -232,6 +240,7 @@ def build_world():
         "submissions:workspace": {},
         "submissions:upload_marked": {"token": "not-a-token"},
         "submissions:upload_confirm": {"token": "not-a-token"},
+        "submissions:upload_job": {"pk": upload_job.pk},
         "submissions:submission_detail": {"pk": stats_item.pk},
         "submissions:submission_action": {"pk": stats_item.pk, "action": "approve"},
         "submissions:review_queue": {},

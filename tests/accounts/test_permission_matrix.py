@@ -151,6 +151,8 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
         S(L, 404, 404, 404, 404, 404, 404, 404), S(L, 404, 404, 404, 404, 404, 404, 404)
     ),
     "submissions:upload_confirm": GP(NOT_ALLOWED, S(L, 302, 302, 302, 302, 302, 302, 302)),
+    # a big upload's background check: only its uploader (市科技局's reporter) sees it
+    "submissions:upload_job": GP(S(L, 404, 404, 200, 404, 404, 404, 404), NOT_ALLOWED),
     "submissions:submission_detail": GP(KJJ_READ, KJJ_READ),
     "submissions:submission_action": GP(NOT_ALLOWED, S(L, 302, 404, 403, 404, 404, 403, 404)),
     "submissions:review_queue": GP(OFFICES, S(L, 302, 302, 403, 403, 403, 403, 403)),

@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from tests.worker_support import celery_worker, celery_worker_factory, reseed_after_module  # noqa: F401
+
 
 def user(username):
     return get_user_model().objects.get(username=username)
