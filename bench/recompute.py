@@ -4,14 +4,17 @@ Builds, in a scratch PostgreSQL database (created and dropped here), 50 programm
 indicators over 30 statistics × 40 quarters × 20 districts (1.2 million reported rows),
 then times in the same run:
 
-* the bare read: every current statistic row, one query into pandas (the baseline);
+* the floor: the columns the engine reads, `COPY (SELECT …) TO STDOUT` in plain SQL (no
+  ORM) read into pandas: the baseline every ratio is taken against;
+* the engine's own read (`statistic_rows_frame`: the ORM query, no ORDER BY), for reference;
 * a full recompute of every programme, cold (everything written) and warm (nothing
   changes, so nothing is written: the idempotent path);
 * a one-agency incremental recompute: one agency's corrected figures in one programme,
   only the indicators that use its statistics.
 
-and prints the ratio of the full recompute to the bare read (aim ≤ 3×) and the
-incremental time (aim < 0.2 s).
+and prints the ratio of the full recompute to the COPY floor (aim ≤ 1.5×) and the
+incremental time (aim < 0.1 s); the last line is `bench recompute: RATIO× (aim ≤ 1.5×)`.
+A small run (to check the script works): `--programmes 2 --quarters 8 --districts 2`.
 
     DEBUG=1 .venv/bin/python bench/recompute.py [--url postgres://postgres@127.0.0.1:5432/ipcity_bench5]
 """
@@ -229,6 +232,34 @@ def build(args) -> dict:
     }
 
 
+FLOOR_SQL = (
+    "COPY (SELECT programme_id, id, version, statistic_id, area, year, quarter, value::float8"
+    " FROM indicators_statisticvalue WHERE is_current AND programme_id = ANY(%s)) TO STDOUT WITH (FORMAT csv)"
+)
+
+
+def copy_read(programme_ids: list[int]):
+    """The floor: the columns the engine needs (indicators.selectors.statistic_rows_frame),
+    the current rows of the programmes, in plain SQL through psycopg's COPY, into pandas.
+    Without the engine's pending-round filter: this dataset has no rounds, and the floor
+    is the least any read of these rows can cost."""
+    import pandas as pd
+    from django.db import connection
+
+    buffer = io.StringIO()
+    with connection.cursor() as cursor:
+        sql = cursor.mogrify(FLOOR_SQL, [programme_ids]).decode()
+        cursor.cursor.copy_expert(sql, buffer)
+    buffer.seek(0)
+    return pd.read_csv(
+        buffer,
+        header=None,
+        names=["programme_id", "id", "version", "statistic_id", "area", "year", "quarter", "value"],
+        dtype={"area": str},
+        keep_default_na=False,
+    )
+
+
 def timed(function, *, repeat: int = 1):
     runs = []
     result = None
@@ -272,8 +303,14 @@ def run(args, world) -> None:
         f"= {world['rows']:,} reported rows (built in {world['seconds']:.1f} s)"
     )
 
+    floor_s, floor = timed(lambda: copy_read(ids), repeat=3)
+    print(f"floor: COPY (SELECT …) TO STDOUT → pandas: {floor_s:7.2f} s  ({len(floor):,} rows)")
     read_s, frame = timed(lambda: statistic_rows_frame(programme_ids=ids), repeat=3)
-    print(f"bare read, one query into pandas:        {read_s:7.2f} s  ({len(frame):,} rows)")
+    assert len(frame) == len(floor), (len(frame), len(floor))
+    print(
+        f"engine's read (statistic_rows_frame):     {read_s:7.2f} s  ({len(frame):,} rows, "
+        f"{read_s / floor_s:.2f}× the floor)"
+    )
 
     def full():
         return [indicator_recompute(programme=p) for p in programmes]
@@ -324,9 +361,10 @@ def run(args, world) -> None:
         f"indicator values, {IndicatorProgress.objects.count():,} assessments"
     )
     print(
-        f"ratio full recompute / bare read: {cold_s / read_s:.2f}× cold, {warm_s / read_s:.2f}× warm (aim ≤ 3×)"
+        f"ratio full recompute / COPY floor: {cold_s / floor_s:.2f}× cold, {warm_s / floor_s:.2f}× warm (aim ≤ 1.5×)"
     )
-    print(f"incremental one agency: {incremental_s:.3f} s (aim < 0.2 s)")
+    print(f"incremental one agency: {incremental_s:.3f} s (aim < 0.1 s)")
+    print(f"bench recompute: {cold_s / floor_s:.2f}× (aim ≤ 1.5×)")
 
 
 if __name__ == "__main__":

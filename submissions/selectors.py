@@ -150,9 +150,13 @@ def owned_statistics(*, programme: Programme, agency: Agency) -> list[StatisticO
 
 def current_values(*, programme: Programme, year: int, quarter: int, statistic_ids) -> dict:
     """(statistic id, area) → the current value row's (pk, value, version) for a quarter."""
-    rows = StatisticValue.objects.filter(
-        programme=programme, year=year, quarter=quarter, is_current=True, statistic_id__in=statistic_ids
-    ).values_list("statistic_id", "area", "pk", "value", "version")
+    rows = (  # into a dict: no ORDER BY (Meta.ordering would add its joins and a sort)
+        StatisticValue.objects.filter(
+            programme=programme, year=year, quarter=quarter, is_current=True, statistic_id__in=statistic_ids
+        )
+        .order_by()
+        .values_list("statistic_id", "area", "pk", "value", "version")
+    )
     return {(s, a): (pk, v, ver) for s, a, pk, v, ver in rows}
 
 
