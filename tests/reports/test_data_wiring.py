@@ -168,7 +168,7 @@ def test_evidence_of_approved_reports_goes_into_the_annex_and_the_zip(
     response = client.get(reverse("reports:version_download", args=["wuhan-2017", version.pk, "zip"]))
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     path = version.evidence_manifest[0]["path"]
-    assert path.startswith(f"证明材料/四、重点任务进展/{task.number} ")
+    assert path.startswith(f"证明材料/六、重点任务进展/{task.number} ")
     assert archive.read(path) == b"%PDF-1.4 ev"
 
 

@@ -52,7 +52,10 @@ def test_changed_data_change_the_content_and_the_last_change_time(make_report, o
     assert after.content_sha256 != before.content_sha256
     assert after.data_changed_at > before.data_changed_at
 
-    report_update(report=report, user=office, values={"problems": "基层执法力量不足。"})
+    from django.contrib.auth import get_user_model
+
+    harbin_office = get_user_model().objects.get(username="office_harbin")
+    report_update(report=report, user=harbin_office, values={"problems": "基层执法力量不足。"})
     third = report_generate(report=report, user=office)
     assert third.content_sha256 != after.content_sha256
     with third.pdf.open("rb") as fh:
@@ -204,7 +207,7 @@ def test_evidence_zip_folders_follow_the_report_sections(make_report, office, cl
     assert archive.read(f"{folder}/市科技局 2020-03-15 验收材料.pdf") == b"%PDF-1.4 evidence"
     assert "缺失文件.txt" in names  # the indicator's file is not in storage: listed, not fatal
     assert (
-        "证明材料/二、主要指标完成情况/发明专利申请量/市统计局 2020-12-01 统计公报_2020_.pdf"
+        "证明材料/四、主要指标完成情况/发明专利申请量/市统计局 2020-12-01 统计公报_2020_.pdf"
         in archive.read("缺失文件.txt").decode()
     )
     # the PDF's annex lists every file with its place in the zip
