@@ -298,12 +298,31 @@ def _when(moment) -> str:
 
 
 def review_queue_for_user(*, user, programme: Programme | None = None) -> QuerySet[Submission]:
-    qs = submission_list_for_user(user=user).filter(state=Submission.State.SUBMITTED)
+    qs = review_list_for_user(user=user).filter(state=Submission.State.SUBMITTED)
     if programme is not None:
         qs = qs.filter(round__programme=programme)
-    return qs.select_related("round__programme__city", "agency", "task", "submitted_by__profile").order_by(
-        "submitted_at", "pk"
+    return qs
+
+
+def review_list_for_user(*, user) -> QuerySet[Submission]:
+    """Every item of the user's scope in queue order; `filters.ReviewQueueFilter` narrows it."""
+    return (
+        submission_list_for_user(user=user)
+        .select_related("round__programme__city", "agency", "task", "submitted_by__profile")
+        .order_by("submitted_at", "pk")
     )
+
+
+def review_next(*, queue: QuerySet[Submission], after: Submission) -> Submission | None:
+    """The item after `after` in the (filtered) queue, else its first one other than `after`."""
+    rest = queue.exclude(pk=after.pk)
+    if after.submitted_at is not None:
+        later = rest.filter(
+            Q(submitted_at__gt=after.submitted_at) | Q(submitted_at=after.submitted_at, pk__gt=after.pk)
+        ).first()
+        if later is not None:
+            return later
+    return rest.first()
 
 
 def completeness_board(
@@ -435,7 +454,11 @@ def statistic_catalogue(*, user, q: str = "") -> QuerySet[Statistic]:
     """The catalogue a user sees (national codes and the user's city's), national first."""
     from accounts.selectors import statistic_list_for_user
 
-    qs = statistic_list_for_user(user=user).select_related("city").order_by(F("city_id").asc(nulls_first=True), "code")
+    qs = (
+        statistic_list_for_user(user=user)
+        .select_related("city")
+        .order_by(F("city_id").asc(nulls_first=True), "code")
+    )
     if q:
         qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
     return qs

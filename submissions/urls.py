@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import review_views, views
 
 app_name = "submissions"
 
@@ -31,7 +31,7 @@ urlpatterns = [
     path("reporting/upload-jobs/<int:pk>/", views.upload_job, name="upload_job"),
     path("submissions/<int:pk>/", views.submission_detail, name="submission_detail"),
     path("submissions/<int:pk>/<str:action>/", views.submission_action, name="submission_action"),
-    path("review/", views.review_queue, name="review_queue"),
+    path("review/", review_views.review_queue, name="review_queue"),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),

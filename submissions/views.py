@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.permissions import can, require
 from accounts.selectors import (
     programme_get_for_user,
-    programme_list_for_user,
     statistic_get_for_user,
     user_city,
     visible_agency_ids,
@@ -27,6 +26,7 @@ from tasks.models import EvidenceFile, Task
 from . import forms, selectors, services
 from .conflicts import StaleEdit
 from .models import Notification, ReportingRound, Submission
+from .review_views import next_in_queue_url, queue_query
 from .upload_jobs import UPLOAD_JOB_KIND, upload_job_enqueue, upload_job_outcome, upload_runs_as_job
 
 PAGE_SIZE = 50
@@ -557,6 +557,7 @@ def submission_detail(request, pk):
         can_report=selectors.can_report_for(user=request.user, agency=item.agency),
         return_form=forms.ReturnForm(),
         reopen_form=forms.ReopenForm(),
+        queue_query=queue_query(request),
     )
     if item.kind == Submission.Kind.STATISTICS:
         context["rows"] = selectors.statistics_form_rows(round=round, agency=item.agency)
@@ -595,36 +596,14 @@ def submission_action(request, pk, action):
             raise Http404
     except ValidationError as exc:
         messages.error(request, _errors_text(exc))
+    else:
+        query = request.POST.get("queue")
+        if query is not None and action in ("approve", "return"):
+            return redirect(next_in_queue_url(request, item=item, query=query))
     next_url = request.POST.get("next", "")
     if next_url.startswith("/") and not next_url.startswith("//"):
         return redirect(next_url)
     return redirect(item)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def review_queue(request):
-    require(request.user, "review.queue", message=_("只有领导小组办公室可以审核填报。"))
-    programmes = programme_list_for_user(user=request.user)
-    slug = request.GET.get("programme", "")
-    programme = programmes.filter(slug=slug).first() if slug else None
-    if request.method == "POST":
-        ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
-        chosen = list(selectors.review_queue_for_user(user=request.user).filter(pk__in=ids))
-        try:
-            count = services.submissions_approve(submissions=chosen, user=request.user)
-        except ValidationError as exc:
-            messages.error(request, _errors_text(exc))
-        else:
-            messages.success(request, _("已审核通过 %(n)s 项。") % {"n": count})
-        return redirect(request.get_full_path())
-    queue = selectors.review_queue_for_user(user=request.user, programme=programme)
-    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "submissions/review_queue.html",
-        {"page": page, "programmes": programmes, "programme": programme, "return_form": forms.ReturnForm()},
-    )
 
 
 @login_required

@@ -112,7 +112,9 @@ def test_reporter_uploads_submits_office_returns_reporter_corrects_office_approv
     ).click()
     office.fill("#id_comment", "发明专利申请量与国家知识产权局公布数不符,请核对后更正。")
     office.click("#return-button")
-    expect(office.locator("#item-state")).to_have_text("已退回")
+    # from the queue, the office goes on to the next item of the same filter (here: none left)
+    expect(office.locator(".alert-success")).to_contain_text("已退回")
+    expect(office).to_have_url(f"{base}/review/?state=submitted")
 
     # the reporter sees who returned it and why, corrects one value (a second version), resubmits
     reporter.goto(f"{base}/reporting/")
@@ -140,6 +142,8 @@ def test_reporter_uploads_submits_office_returns_reporter_corrects_office_approv
         "input[name=ids]"
     ).check()
     office.click("#bulk-approve")
+    expect(office.locator("tr.to-approve")).to_have_count(1)
+    office.click("#confirm-approve")
     expect(office.locator(".alert-success")).to_contain_text("已审核通过 1 项")
     item = Submission.objects.get(round__year=2020, agency__name="市科技局(市知识产权局)", kind="statistics")
     assert item.state == "approved"

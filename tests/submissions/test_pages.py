@@ -174,9 +174,9 @@ def test_office_adds_a_statistic_code_and_an_owner(login, wuhan):
     assert not StatisticOwner.objects.filter(pk=owner.pk).exists()
 
 
-def test_home_sends_reporters_to_their_workspace(login):
-    assert login("reporter_wuhan_kjj").get("/")["Location"] == reverse("submissions:workspace")
-    assert login("office_wuhan").get("/")["Location"] == reverse("programmes:programme_list")
+def test_home_sends_each_role_to_its_workbench(login):
+    assert login("reporter_wuhan_kjj").get("/")["Location"] == reverse("workbench:reporter")
+    assert login("office_wuhan").get("/")["Location"] == reverse("workbench:office")
 
 
 def test_programme_has_a_reporting_tab(login):

@@ -196,7 +196,10 @@ def test_bulk_approve_in_the_review_queue(login, round_q1, kjj, gsj, kjj_user, g
     page = client.get(reverse("submissions:review_queue"))
     assert page.status_code == 200 and kjj.name in page.content.decode() and gsj.name in page.content.decode()
     ids = [stats_item(round_q1, a).pk for a in (kjj, gsj)]
-    response = client.post(reverse("submissions:review_queue"), {"ids": ids})
+    asked = client.post(reverse("submissions:review_queue"), {"ids": ids})
+    assert asked.status_code == 200 and "确认批量审核通过" in asked.content.decode()
+    assert set(Submission.objects.filter(pk__in=ids).values_list("state", flat=True)) == {"submitted"}
+    response = client.post(reverse("submissions:review_queue"), {"ids": ids, "confirmed": "1"})
     assert response.status_code == 302
     assert set(Submission.objects.filter(pk__in=ids).values_list("state", flat=True)) == {"approved"}
     assert client.get(reverse("submissions:review_queue")).content.decode().count('name="ids"') == 0
