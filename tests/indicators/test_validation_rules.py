@@ -249,11 +249,12 @@ def test_a_rule_whose_other_value_is_missing_is_not_checked_and_a_stored_one_is_
 
 
 def test_office_edits_and_deactivates_a_rule_audited_with_the_user(
-    login, wuhan, office, round_q1, kjj, kjj_user
+    login, wuhan, office, round_q1, kjj, kjj_user, django_assert_max_num_queries
 ):
     rule = ValidationRule.objects.get(programme=wuhan, name=GRANT_RULE)
     client = login("office_wuhan")
-    page = client.get(reverse("indicators:validation_rule_list", args=[wuhan.slug])).content.decode()
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("indicators:validation_rule_list", args=[wuhan.slug])).content.decode()
     assert GRANT_RULE in page and "INV_GRANT &lt;= INV_APP" in page
     edit = reverse("indicators:validation_rule_edit", args=[wuhan.slug, rule.pk])
     body = {
