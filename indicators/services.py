@@ -604,10 +604,9 @@ def _recompute_enqueue(*, programme, user, statistic_codes=None, message: str = 
 def programme_recompute_request(*, programme, user, statistic_codes: list[str] | None = None):
     """Ask for a recompute: a JobRun row (the outbox) now, the Celery job once the
     surrounding transaction commits. Office staff of the programme's city only."""
-    from accounts.selectors import require_edit_programme
+    from accounts.permissions import require
 
-    if user is not None:
-        require_edit_programme(user=user, programme=programme)
+    require(user, "programme.edit", programme)
     return _recompute_enqueue(programme=programme, user=user, statistic_codes=statistic_codes)
 
 
@@ -677,10 +676,10 @@ def milestone_completion_record(
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    from accounts.selectors import require_edit_programme
+    from accounts.permissions import require
     from ipcity.core.uploads import EVIDENCE_MAX_BYTES, evidence_problem
 
-    require_edit_programme(user=user, programme=indicator.programme)
+    require(user, "programme.edit", indicator.programme)
     errors = {}
     if indicator.kind != Indicator.Kind.MILESTONE:
         errors["is_done"] = _("只有里程碑指标记录完成情况。")

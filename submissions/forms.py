@@ -47,7 +47,11 @@ class StatisticOwnerForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = Agency.objects.filter(city_id=programme.city_id).order_by("name")
+        self.fields["agency"].queryset = Agency.objects.filter(
+            city_id=programme.city_id, is_archived=False
+        ).order_by("name")
+        # national codes and the programme's city's own: never another city's
+        self.fields["statistic"].queryset = Statistic.objects.for_city(programme.city_id).order_by("code")
 
 
 class RoundOpenForm(BootstrapMixin, forms.Form):

@@ -23,8 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Profile
-from accounts.selectors import require_edit_programme, user_profile
+from accounts.permissions import can, require
+from accounts.selectors import reporters_of, user_city
 from indicators.models import Statistic, StatisticOwner, StatisticUpload, StatisticValue
 from indicators.recompute_triggers import on_statistic_definition_changed
 from indicators.validation.selectors import rule_inputs
@@ -45,13 +45,10 @@ from .notifications import office_notify_round_gaps, office_notify_submitted
 from .pending import pending_drop, pending_get, pending_store
 from .rounds import quarter_outside_period
 from .selectors import (
-    can_report_for,
     current_values,
     due_items,
-    is_office,
     lock_reason,
     owned_statistics,
-    reporters_of,
     require_report_for,
     require_review,
     statistic_info,
@@ -64,20 +61,35 @@ log = logging.getLogger(__name__)
 # --- the statistics catalogue and who reports what -----------------------------------------
 
 
-def _require_office(user) -> None:
-    if not is_office(user=user):
-        raise PermissionDenied(_("只有领导小组办公室可以维护统计数据目录。"))
-
-
 @transaction.atomic
 def statistic_save(*, statistic: Statistic, user) -> Statistic:
-    """Add a statistic to the catalogue, or change one an office added (built-in codes stay)."""
-    _require_office(user)
-    if statistic.pk and Statistic.objects.filter(pk=statistic.pk, is_builtin=True).exists():
-        raise PermissionDenied(_("内置统计数据项不能修改。"))
+    """Add a statistic to the user's city's catalogue, or change one the city defined.
+
+    Built-in codes are national and read-only to offices ("statistic.edit"); a statistic
+    never moves to another city; its code is fixed once values, owners or formulas use it;
+    every change is audited (django-simple-history, with the acting user)."""
+    if statistic.pk is None:
+        city = statistic.city if statistic.city_id else user_city(user=user)
+        require(user, "statistic.create", city, _("只有本市领导小组办公室可以新增统计数据项。"))
+        statistic.city = city
+        statistic.is_builtin = False
+    else:
+        stored = Statistic.objects.select_for_update().get(pk=statistic.pk)
+        require(user, "statistic.edit", stored)
+        statistic.city_id, statistic.is_builtin = stored.city_id, stored.is_builtin
+        statistic.code = (statistic.code or "").strip().upper()
+        if statistic.code != stored.code:
+            in_use = statistic_code_users(statistic=stored)
+            if in_use:
+                raise ValidationError(
+                    {
+                        "code": _("代码 %(code)s 已有 %(what)s,不能修改(公式和已填报的数据按代码对应)。")
+                        % {"code": stored.code, "what": in_use}
+                    }
+                )
     statistic.code = (statistic.code or "").strip().upper()
-    statistic.is_builtin = False
     statistic.full_clean()
+    statistic._history_user = user
     before = (
         Statistic.objects.filter(pk=statistic.pk).values("aggregation", "unit").first()
         if statistic.pk
@@ -90,11 +102,28 @@ def statistic_save(*, statistic: Statistic, user) -> Statistic:
     return statistic
 
 
+def statistic_code_users(*, statistic: Statistic) -> str:
+    """What uses a statistic's code, in words (“12 条统计数据和 1 个指标公式”), or ""."""
+    from indicators.formulas import codes_in
+    from indicators.models import Indicator
+    from programmes.deletion import holders_of, holders_text
+
+    text = holders_text(holders_of(statistic))
+    formulas = Indicator.objects.filter(formula__contains=statistic.code)
+    if statistic.city_id is not None:
+        formulas = formulas.filter(programme__city_id=statistic.city_id)
+    n = sum(1 for f in formulas.values_list("formula", flat=True) if statistic.code in codes_in(f))
+    if n:
+        formula_text = _("%(n)s 个指标公式") % {"n": n}
+        text = _("%(list)s和 %(last)s") % {"list": text, "last": formula_text} if text else formula_text
+    return text
+
+
 @transaction.atomic
 def statistic_owner_add(
     *, programme: Programme, statistic: Statistic, agency: Agency, area: str, user
 ) -> StatisticOwner:
-    require_edit_programme(user=user, programme=programme)
+    require(user, "programme.edit", programme)
     if agency.city_id != programme.city_id:
         raise ValidationError({"agency": _("只能指定本市的成员单位。")})
     area = (area or "").strip()
@@ -118,7 +147,7 @@ def statistic_owner_add(
 
 @transaction.atomic
 def statistic_owner_remove(*, owner: StatisticOwner, user) -> None:
-    require_edit_programme(user=user, programme=owner.programme)
+    require(user, "programme.edit", owner.programme)
     owner._history_user = user
     owner.delete()
 
@@ -229,7 +258,10 @@ def round_context(*, round: ReportingRound, agency: Agency) -> ingest.RoundConte
     )
     stat_ids = {stat_id for stat_id, _area in owned_pairs}
     infos = {s.pk: statistic_info(s) for s in Statistic.objects.filter(pk__in=stat_ids)}
-    catalogue = {code: {"name": name} for code, name in Statistic.objects.values_list("code", "name")}
+    catalogue = {
+        code: {"name": name}
+        for code, name in Statistic.objects.for_city(programme.city_id).values_list("code", "name")
+    }
     owned = {(infos[stat_id]["code"], area): infos[stat_id] for stat_id, area in owned_pairs}
     py, pq = previous_quarter(round.year, round.quarter)
     previous = {
@@ -1279,9 +1311,7 @@ def template_render(*, round: ReportingRound, agency: Agency, user) -> tuple[str
     `manage.py statistics_template` both come here."""
     from .workbook import generated_name, template_build
 
-    if user is not None and not (can_report_for(user=user, agency=agency) or is_office(user=user)):
-        profile = user_profile(user=user)
-        if profile is None or profile.role != Profile.Role.EVALUATOR:
-            raise PermissionDenied
+    if not (can(user, "submission.template", agency) or can(user, "submission.template", round)):
+        raise PermissionDenied
     data = template_build(spec=template_spec(round=round, agency=agency))
     return generated_name(prefix="统计数据填报模板", agency=agency.short_name, period=round.period), data

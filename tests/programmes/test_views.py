@@ -18,7 +18,7 @@ from programmes.canonical import validate_canonical
             ["深入推进知识产权行政执法与司法保护有机衔接", "牵头 · 市科技局", "配合 · 市中级人民法院"],
         ),
         ("programme_matrix", 12, ["市科技局(市知识产权局)", "任务分工矩阵"]),
-        ("programme_funding", 30, ["年度预算", "资金使用台账", "【演示】"]),
+        ("programme_funding", 30, ["年度预算", "资金使用台账", "项目经费"]),
     ],
 )
 def test_programme_pages_show_the_plan_with_bounded_queries(
