@@ -222,3 +222,13 @@ def job_status(browser: Browser, job_id: int) -> tuple[str, str]:
     html = browser.get(f"/jobs/{job_id}/").text
     match = re.search(r'data-status="(\w+)"', html)
     return (match.group(1) if match else "", html)
+
+
+def job_finished(browser: Browser, job_id: int, what: str, processes, *, timeout: float) -> tuple[str, str]:
+    """Poll the job's status page (as the page's htmx does) until it succeeded or failed."""
+    return poll(
+        lambda: (s := job_status(browser, job_id))[0] in {"succeeded", "failed"} and s,
+        timeout=timeout,
+        what=what,
+        processes=processes,
+    )

@@ -19,6 +19,7 @@ from tests.smoke_support import (
     ServiceProcess,
     database_recreate,
     free_port,
+    job_finished,
     job_status,
     manage,
     poll,
@@ -181,13 +182,13 @@ def test_the_production_stack_serves_the_office_workflow(stack):
     ]
 
     # approve a submitted statistics item from the review queue; its recompute lands
-    queue = browser.get(f"/review/?programme={SLUG}")
+    queue = browser.get(f"/review/?programme={SLUG}&kind=statistics")
     assert queue.status == 200
     rows = re.findall(r"<tr>.*?</tr>", queue.text, flags=re.S)
     item_ids = [
         int(m.group(1))
         for row in rows
-        if "统计数据" in row and (m := re.search(r'href="/submissions/(\d+)/"', row))
+        if "统计数据" in row and (m := re.search(r'href="/submissions/(\d+)/[?"]', row))
     ]
     assert item_ids, "the demo data has no submitted statistics item for Wuhan to approve"
     item = item_ids[0]
@@ -205,11 +206,8 @@ def test_the_production_stack_serves_the_office_workflow(stack):
     )
     assert len(jobs) == 1, jobs
     recompute = jobs[0][0]
-    status, html = poll(
-        lambda: (s := job_status(browser, recompute))[0] in {"succeeded", "failed"} and s,
-        timeout=180,
-        what="the recompute after the approval",
-        processes=processes,
+    status, html = job_finished(
+        browser, recompute, "the recompute after the approval", processes, timeout=180
     )
     assert status == "succeeded", html
     assert "100%" in html
@@ -227,12 +225,7 @@ def test_the_production_stack_serves_the_office_workflow(stack):
     generated = browser.post(f"/programmes/{SLUG}/reports/{report_id}/generate/", {})
     assert generated.status == 200
     job_id = int(re.search(r'id="job-(\d+)"', generated.text).group(1))
-    status, html = poll(
-        lambda: (s := job_status(browser, job_id))[0] in {"succeeded", "failed"} and s,
-        timeout=300,
-        what="the PDF report generation",
-        processes=processes,
-    )
+    status, html = job_finished(browser, job_id, "the PDF report generation", processes, timeout=300)
     assert status == "succeeded", html
     download = re.search(r'href="(/programmes/[^"]+/pdf/)"', html).group(1)
     pdf = browser.get(download)
