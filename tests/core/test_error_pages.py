@@ -68,3 +68,16 @@ def test_500_for_anonymous(client: Client):
     client.raise_request_exception = False
     response = client.get("/test-errors/boom/")
     assert response.status_code == 500 and "服务器错误" in response.content.decode()
+
+
+def test_a_csrf_failure_is_a_chinese_403_and_nothing_happens():
+    from django.contrib.auth import get_user_model
+
+    before = get_user_model().objects.get(username="office_wuhan").last_login
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/login/", {"username": "office_wuhan", "password": "demo12345"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "页面已过期" in html and NAV in html and "CSRF verification failed" not in html
+    assert "_auth_user_id" not in client.session
+    assert get_user_model().objects.get(username="office_wuhan").last_login == before
