@@ -258,9 +258,11 @@ def _pause() -> None:
 
 
 def assessment_date() -> date:
-    """The date a stored assessment is made as of: today. A target whose deadline month has
-    ended gets its final verdict (or 待年度数据); tests fix this date in their conftest."""
-    return timezone.localdate()
+    """The date a stored assessment is made as of: today, unless INDICATOR_ASSESSMENT_DATE
+    fixes it (tests, and their real workers, judge as of one date). A target whose deadline
+    month has ended gets its final verdict (or 待年度数据)."""
+    fixed = getattr(settings, "INDICATOR_ASSESSMENT_DATE", None)
+    return date.fromisoformat(fixed) if fixed else timezone.localdate()
 
 
 def _compute(programme, scope: _Scope, report, today: date | None):

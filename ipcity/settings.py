@@ -238,10 +238,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
+# The date stored indicator assessments are made as of (YYYY-MM-DD); empty means today.
+INDICATOR_ASSESSMENT_DATE = env_str("INDICATOR_ASSESSMENT_DATE", "")
+
 # Seed plans and demo data shipped in the repository.
 SEED_DATA_DIR = BASE_DIR / "programmes" / "seed_data"
+# A banner on every page says the data are a demo (`make run` turns it on); the demo's
+# content itself carries no marks. Off in production.
+DEMO_MODE = env_bool("DEMO_MODE", False)
 DEMO_LOADERS: list[str] = [  # extended by rooms that add demo data
     "submissions.demo.demo_reporting_load",
-    "indicators.demo.demo_indicators_recompute",  # keep last: computes from the demo statistics
     "reports.demo.demo_reports_load",  # 自评报告 chapters, manual scores, evidence files
+    "indicators.demo.demo_indicators_recompute",  # keep last: computes from the demo statistics
 ]

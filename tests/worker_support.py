@@ -35,12 +35,16 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from datetime import date
 from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 
 READY_TIMEOUT = 60
+# Stored assessments in tests are made as of this date, in the test process and in its workers:
+# before every seed plan's deadline except Harbin's (2018-12). Tests never read the wall clock.
+ASSESSMENT_AS_OF = date(2018, 6, 30)
 
 
 def _unavailable(reason: str):
@@ -169,6 +173,8 @@ def celery_worker_factory(django_db_blocker) -> Callable[..., WorkerProcess]:
             "IPCITY_VAR_DIR": str(settings.VAR_DIR),
             "DB_CONN_MAX_AGE": "0",
             "PYTHONUNBUFFERED": "1",
+            # the worker judges as of the same date as the tests (tests/indicators/conftest.py)
+            "INDICATOR_ASSESSMENT_DATE": ASSESSMENT_AS_OF.isoformat(),
             **(extra_env or {}),
         }
         command = [
