@@ -8,7 +8,7 @@ from programmes.forms import BootstrapMixin
 from programmes.models import Agency, Programme
 
 from .models import Report
-from .services import as_of_validate, as_of_window
+from .services import NARRATIVE_FIELDS, as_of_validate, as_of_window
 
 
 class ReportCreateForm(BootstrapMixin, forms.Form):
@@ -57,16 +57,30 @@ class ReportCreateForm(BootstrapMixin, forms.Form):
         return data
 
 
+def _chapter_widget(rows: int) -> forms.Textarea:
+    # data-markdown: static/js/markdown-editor.js puts TinyMDE on it (a plain textarea without JS)
+    return forms.Textarea(attrs={"rows": rows, "data-markdown": "1"})
+
+
 class ReportNarrativeForm(BootstrapMixin, forms.ModelForm):
+    """The five chapters of a 自评报告 (Markdown) and the cover and issuing-page fields."""
+
     class Meta:
         model = Report
-        fields = ["doc_number", "issuing_office", "work_summary", "problems", "next_steps"]
+        fields = list(NARRATIVE_FIELDS)  # the five chapters, then the cover and issuing page
         widgets = {
-            "work_summary": forms.Textarea(attrs={"rows": 8}),
-            "problems": forms.Textarea(attrs={"rows": 6}),
-            "next_steps": forms.Textarea(attrs={"rows": 6}),
+            "basic_info": _chapter_widget(6),
+            "work_summary": _chapter_widget(10),
+            "cases": _chapter_widget(8),
+            "problems": _chapter_widget(6),
+            "next_steps": _chapter_widget(6),
+            "issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         help_texts = {
             "issuing_office": _("封面上的编制单位;留空时使用领导小组办公室。"),
-            "work_summary": _("按段落填写,空行分段。内容按原样显示(不支持 HTML)。"),
+            "work_summary": _(
+                "Markdown:“## 标题”分节(自动编为（一）、1.、（1）),空行分段,“- ”列项。"
+                "HTML 和脚本不会进入报告。"
+            ),
+            "issuer": _("定稿报告签发页上的签发人。"),
         }

@@ -354,12 +354,7 @@ def _items_without_evidence(version: ReportVersion) -> list[str]:
 def final_problems(doc) -> list[str]:
     """What stops a report from being final: an empty required chapter, a manual score
     missing, placeholder text anywhere in what it prints. One sentence each."""
-    problems = []
-    for chapter in doc.chapters.values():
-        if chapter.required and chapter.is_empty:
-            problems.append(_("“%(t)s”一章尚未填写") % {"t": chapter.title})
-        for marker in placeholders_in(chapter.text):
-            problems.append(_("“%(t)s”一章含占位文字“%(m)s”") % {"t": chapter.title, "m": marker})
+    problems = chapter_problems(doc.chapters.values())
     if doc.scores is not None:
         for row in doc.scores.unscored:
             problems.append(_("评价指标“%(t)s”(人工评分)尚未评分") % {"t": row.title})
@@ -370,6 +365,17 @@ def final_problems(doc) -> list[str]:
                     problems.append(
                         _("任务 %(n)s 的进展报告含占位文字“%(m)s”") % {"n": task.number, "m": marker}
                     )
+    return problems
+
+
+def chapter_problems(chapters) -> list[str]:
+    """The chapters' part of `final_problems` (the 定稿 page lists it before anything runs)."""
+    problems = []
+    for chapter in chapters:
+        if chapter.required and chapter.is_empty:
+            problems.append(_("“%(t)s”一章尚未填写") % {"t": chapter.title})
+        for marker in placeholders_in(chapter.text):
+            problems.append(_("“%(t)s”一章含占位文字“%(m)s”") % {"t": chapter.title, "m": marker})
     return problems
 
 

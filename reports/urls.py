@@ -13,6 +13,7 @@ urlpatterns = [
     path("programmes/<slug:slug>/reports/new/", views.report_new, name="report_new"),
     path("programmes/<slug:slug>/reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("programmes/<slug:slug>/reports/<int:pk>/narrative/", views.report_edit, name="report_edit"),
+    path("programmes/<slug:slug>/reports/<int:pk>/final/", views.report_finalise, name="report_finalise"),
     path("programmes/<slug:slug>/reports/<int:pk>/generate/", views.report_generate, name="report_generate"),
     path(
         "programmes/<slug:slug>/reports/files/<int:pk>/<str:fmt>/",

@@ -9,13 +9,15 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import can, require
 from accounts.selectors import programme_get_for_user, programme_list_for_user
 from ipcity.core.models import JobRun
 
+from .errors import ReportError, ReportNotReady
 from .forms import ReportCreateForm, ReportNarrativeForm
+from .frameworks.chapters import chapters_of
 from .models import Report
 from .selectors import (
     report_get_for_user,
@@ -23,7 +25,15 @@ from .selectors import (
     report_version_get_for_user,
     report_versions_for_user,
 )
-from .services import JOB_KIND, report_create, report_evidence_zip, report_generation_enqueue, report_update
+from .services import (
+    JOB_KIND,
+    chapter_problems,
+    report_create,
+    report_evidence_zip,
+    report_generation_enqueue,
+    report_update,
+)
+from .services import report_generate as report_version_generate  # the view below is report_generate
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -37,6 +47,7 @@ def _context(request, programme, **extra):
         "programme": programme,
         "tab": "reports",
         "can_edit": can(request.user, "report.generate", programme),
+        "can_finalise": can(request.user, "report.finalise", programme),
         **extra,
     }
 
@@ -104,12 +115,27 @@ def report_detail(request, slug, pk):
     programme = programme_get_for_user(user=request.user, slug=slug)
     report = report_get_for_user(user=request.user, programme=programme, pk=pk)
     context = _context(
-        request, programme, report=report, versions=report.versions.select_related("generated_by")
+        request,
+        programme,
+        report=report,
+        versions=report.versions.select_related("generated_by"),
+        chapters=chapters_of(report),
     )
     if context["can_edit"]:
-        context["form"] = ReportNarrativeForm(instance=report)
+        context["form"] = form = ReportNarrativeForm(instance=report)
+        context.update(_form_rows(form, report))
         context["job"] = _latest_job(report=report, user=request.user)
     return render(request, "reports/report_detail.html", context)
+
+
+def _form_rows(form, report):
+    """The form's chapter fields each with its chapter as the report prints it (sanitised
+    preview), then the cover and issuing-page fields."""
+    chapters = {c.field: c for c in chapters_of(report)}
+    return {
+        "chapter_rows": [(form[name], chapters[name]) for name in chapters],
+        "cover_fields": [form[name] for name in form.fields if name not in chapters],
+    }
 
 
 def _latest_job(*, report: Report, user):
@@ -142,8 +168,44 @@ def report_edit(request, slug, pk):
         )
         messages.success(request, _("已保存。重新生成报告后,新内容才会出现在 PDF 中。"))
         return redirect(report.get_absolute_url())
-    context = _context(request, programme, report=report, versions=report.versions.all(), form=form)
+    context = _context(
+        request,
+        programme,
+        report=report,
+        versions=report.versions.all(),
+        form=form,
+        chapters=chapters_of(report),
+        **_form_rows(form, report),
+    )
     return render(request, "reports/report_detail.html", context, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_finalise(request, slug, pk):
+    """定稿: GET is the confirmation step (the chapters' gaps listed up front); the confirming
+    POST runs the one finalise path (`report_generate(final=True)`, as `render_report --final`).
+    A refusal lists everything missing, on this page, and stores nothing."""
+    programme = programme_get_for_user(user=request.user, slug=slug)
+    report = report_get_for_user(user=request.user, programme=programme, pk=pk)
+    require(request.user, "report.finalise", programme)
+    context = _context(request, programme, report=report, problems=chapter_problems(chapters_of(report)))
+    if request.method == "GET":
+        return render(request, "reports/report_finalise.html", context)
+    if request.POST.get("confirm") != "1":
+        return redirect("reports:report_finalise", slug=programme.slug, pk=report.pk)
+    try:
+        version = report_version_generate(report=report, user=request.user, final=True)
+    except ReportNotReady as exc:
+        context.update(problems=exc.problems, refused=True)
+        return render(request, "reports/report_finalise.html", context, status=400)
+    except (ReportError, ValidationError) as exc:
+        context.update(problems=getattr(exc, "messages", None) or [str(exc)], refused=True)
+        return render(request, "reports/report_finalise.html", context, status=400)
+    messages.success(
+        request, _("已定稿:v%(v)s(SHA-256 %(sha)s…)。") % {"v": version.version, "sha": version.sha256[:12]}
+    )
+    return redirect(report.get_absolute_url())
 
 
 @login_required

@@ -222,6 +222,7 @@ def build_world():
         "reports:report_detail": {**slug, "pk": acceptance.pk},
         "reports:report_edit": {**slug, "pk": acceptance.pk},
         "reports:report_generate": {**slug, "pk": acceptance.pk},
+        "reports:report_finalise": {**slug, "pk": acceptance.pk},
         "reports:version_download": {**slug, "pk": version.pk, "fmt": "pdf"},
         "submissions:statistic_list": {},
         "submissions:statistic_add": {},

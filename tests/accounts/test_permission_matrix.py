@@ -127,6 +127,10 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "reports:report_detail": GP(S(L, 200, 404, 404, 404, 404, 200, 404), NOT_ALLOWED),
     "reports:report_edit": GP(NOT_ALLOWED, S(L, 302, 404, 404, 404, 404, 403, 404)),
     "reports:report_generate": GP(NOT_ALLOWED, S(L, 302, 404, 404, 404, 404, 403, 404)),
+    # 定稿: GET is the confirmation page; a POST without confirm=1 goes back to it (302)
+    "reports:report_finalise": GP(
+        S(L, 200, 404, 404, 404, 404, 403, 404), S(L, 302, 404, 404, 404, 404, 403, 404)
+    ),
     "reports:version_download": GP(S(L, 200, 404, 404, 404, 404, 200, 404), NOT_ALLOWED),
     # reporting
     "submissions:statistic_list": GP(EVERYONE, EVERYONE),
