@@ -135,6 +135,8 @@ def workbook_bytes(doc) -> bytes:
         )
     else:
         _indicator_sheets(wb, doc)
+    if doc.scores is not None:
+        _score_sheet(wb, doc.scores)
     _sheet(
         wb,
         _("任务进展"),
@@ -218,6 +220,33 @@ def workbook_bytes(doc) -> bytes:
     wb.properties.creator = "ipcity"
     wb.properties.title = doc.full_title
     return xlsx_bytes(wb)
+
+
+def _score_sheet(wb: Workbook, scores) -> None:
+    """The self-score table (自评得分) as the PDF prints it, with its total; a manual item not
+    scored yet has an empty 自评得分 (never 0)."""
+    _sheet(
+        wb,
+        _("自评得分"),
+        [
+            Column(_("方面"), 20),
+            Column(_("评价指标"), 40),
+            Column(_("分值"), 8, NUMBER),
+            Column(_("自评得分"), 10, NUMBER),
+            Column(_("依据"), 50),
+            Column(_("证明材料"), 36),
+        ],
+        [(r.aspect, r.title, r.max_score, r.score, r.basis, _evidence_cell(r)) for r in scores.rows]
+        + [(_("合计"), "", scores.total_max, scores.total, "", "")],
+    )
+
+
+def _evidence_cell(row) -> str:
+    if row.evidence:
+        return "、".join(row.evidence)
+    if row.evidence_wanted:
+        return _("无；应提供：%(w)s") % {"w": row.evidence_wanted}
+    return _("无")
 
 
 def _indicator_sheets(wb: Workbook, doc) -> None:

@@ -20,6 +20,7 @@ def test_workbook_has_the_reports_tables_with_frozen_headers(make_report):
         "报告信息",
         "指标完成情况",
         "指标年度数据",
+        "自评得分",
         "任务进展",
         "实施步骤",
         "资金预算与支出",
@@ -91,3 +92,34 @@ def test_quarterly_workbook_lists_the_agencys_statistics(make_report):
     assert "统计数据" in wb.sheetnames and "指标完成情况" not in wb.sheetnames
     codes = [r[0] for r in wb["统计数据"].iter_rows(min_row=2, values_only=True)]
     assert owner.statistic.code in codes
+
+
+def test_the_self_score_table_is_a_sheet_of_the_workbook(make_report, office, wuhan):
+    from reports.frameworks.models import Item
+    from reports.frameworks.services import evidence_attach, framework_default_ensure, manual_score_set
+
+    report = make_report("wuhan-2017", "acceptance")
+    framework = framework_default_ensure(programme=wuhan)
+    manual = Item.objects.filter(aspect__framework=framework, rule="manual").order_by(
+        "aspect__order", "order"
+    )
+    scored, unscored = manual[0], manual[1]
+    manual_score_set(report=report, item=scored, score="4.5", reason="=形成典型案例3个", user=office)
+    group = Item.objects.get(aspect__framework=framework, rule="evidence")
+    evidence_attach(programme=wuhan, item=group, user=office, name="成立通知.pdf", data=b"%PDF-1.4 notice")
+    rendered = report_render(report=report)
+    ws = _workbook(rendered)["自评得分"]
+    assert [c.value for c in ws[1]] == ["方面", "评价指标", "分值", "自评得分", "依据", "证明材料"]
+    rows = {r[1]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    table = rendered.document.scores
+    assert len(rows) == len(table.rows) + 1  # every item and the 合计 row
+    assert rows[scored.title][0] == scored.aspect.title and rows[scored.title][2] == float(scored.max_score)
+    assert rows[scored.title][3] == 4.5 and "形成典型案例3个" in rows[scored.title][4]
+    assert rows[unscored.title][3] is None  # not scored yet: empty, not 0
+    assert rows[group.title][5] == "成立通知.pdf" and rows[group.title][3] == float(group.max_score)
+    assert rows[unscored.title][5].startswith("无；应提供：")
+    total = list(ws.iter_rows(min_row=ws.max_row, values_only=True))[0]
+    assert total[0] == "合计" and total[2] == 100 and total[3] == float(table.total)
+    assert ws.cell(row=2, column=3).number_format == "#,##0.####" and ws.freeze_panes == "A2"
+    formula_like = [c for row in ws.iter_rows(min_row=2) for c in row if c.data_type == "f"]
+    assert formula_like == []  # a reason typed as "=..." stays text
