@@ -51,7 +51,7 @@ seed: migrate
 
 run: system-deps seed
 	@echo "ipcity: http://$(HOST):$(PORT)/  (demo logins above; Ctrl-C stops)"
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 DEMO_MODE=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install-dev
 	$(BIN)/ruff check .
