@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from programmes.models import Agency, City, Programme
 
@@ -28,7 +29,7 @@ class Profile(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="reporters",
-        verbose_name=_("单位"),
+        verbose_name=pgettext_lazy("agency", "单位"),
     )
     programmes = models.ManyToManyField(
         Programme, blank=True, related_name="evaluators", verbose_name=_("评估的方案")
@@ -76,7 +77,10 @@ class ApiToken(models.Model):
 
     name = models.CharField(_("名称"), max_length=100)
     agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="api_tokens", verbose_name=_("单位")
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="api_tokens",
+        verbose_name=pgettext_lazy("agency", "单位"),
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

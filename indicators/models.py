@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from programmes.models import Agency, Archivable, City, Goal, Programme, partial_date_validator
@@ -46,7 +47,7 @@ class Statistic(models.Model):
     )
     code = models.CharField(_("代码"), max_length=40)
     name = models.CharField(_("名称"), max_length=200)
-    unit = models.CharField(_("单位"), max_length=20)
+    unit = models.CharField(pgettext_lazy("unit", "单位"), max_length=20)
     aggregation = models.CharField(_("汇总方式"), max_length=10, choices=Aggregation.choices)
     description = models.TextField(_("说明"), blank=True)
     min_value = models.DecimalField(
@@ -154,7 +155,7 @@ class Indicator(Archivable):
     )
     target = models.DecimalField(_("目标值"), max_digits=20, decimal_places=4)
     target_max = models.DecimalField(_("目标上限"), max_digits=20, decimal_places=4, null=True, blank=True)
-    unit = models.CharField(_("单位"), max_length=20)
+    unit = models.CharField(pgettext_lazy("unit", "单位"), max_length=20)
     deadline = models.CharField(_("完成时限"), max_length=7, validators=[partial_date_validator])
     source_sentence = models.TextField(_("原文依据"), blank=True)
     formula = models.CharField(_("计算公式"), max_length=500, null=True, blank=True)
@@ -245,7 +246,10 @@ class StatisticUpload(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="statistic_uploads")
     agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="statistic_uploads", verbose_name=_("单位")
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="statistic_uploads",
+        verbose_name=pgettext_lazy("agency", "单位"),
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     quarter = models.PositiveSmallIntegerField(_("季度"))

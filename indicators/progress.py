@@ -16,6 +16,8 @@ from datetime import date, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ipcity.core.text import joined, year_amount
+
 from . import reference as ref_rules
 from .progress_kinds import (
     _assess_avg_growth,
@@ -241,7 +243,7 @@ def _apply_convention(
         ]
         if rates:
             result.reason += _("逐年增速:%(rates)s。") % {
-                "rates": "、".join(f"{y}年 {rates[y]:.1f}%" for y in sorted(rates))
+                "rates": joined(year_amount(y, f"{rates[y]:.1f}%") for y in sorted(rates))
             }
     if plan.kind == "range" and plan.target_max is not None and ref.value > plan.target_max:
         if "above_max" not in result.flags:
@@ -283,7 +285,7 @@ def _final_verdict(result: Assessment, plan: Plan, ref: Point) -> None:
             row["year"] for row in result.yearly if not row.get("met", True) and row["year"] != ref.year
         ]
         if missed and plan.kind in EVERY_YEAR_KINDS:
-            reason += _("此前%(years)s年未达到。") % {"years": "、".join(str(y) for y in missed)}
+            reason += _("此前%(years)s年未达到。") % {"years": joined(missed)}
     else:
         result.status = MISSED
         reason = _("时限已到:%(period)s为 %(value)s%(unit)s,未达到目标 %(target)s,完成率 %(c)s。") % values
@@ -293,7 +295,7 @@ def _final_verdict(result: Assessment, plan: Plan, ref: Point) -> None:
         rates = [row for row in result.yearly if row.get("rate") is not None]
         if rates:
             reason += _("逐年增速:%(rates)s。") % {
-                "rates": "、".join(f"{row['year']}年 {row['rate']:.1f}%" for row in rates)
+                "rates": joined(year_amount(row["year"], f"{row['rate']:.1f}%") for row in rates)
             }
     if "above_max" in result.flags:
         reason += _("注意:高于区间上限 %(max)s%(unit)s,请核实。") % {

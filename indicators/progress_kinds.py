@@ -9,6 +9,8 @@ import math
 
 from django.utils.translation import gettext as _
 
+from ipcity.core.text import joined
+
 from .progress_types import (
     ACHIEVED,
     AT_RISK,
@@ -456,8 +458,8 @@ def _assess_every_year(
         "value": fmt(latest.value),
         "unit": plan.unit,
         "target": plan.target_text,
-        "years": "、".join(str(y) for y in missed),
-        "missing": "、".join(str(y) for y in missing),
+        "years": joined(missed),
+        "missing": joined(missing),
     }
     common = {
         "value": latest.value,

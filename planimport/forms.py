@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from programmes.canonical import AREAS, COMPARATORS, INDICATOR_KINDS, ROLES
 from programmes.forms import NUMBER_ERRORS, BootstrapMixin
@@ -260,7 +261,7 @@ class IndicatorItemForm(ItemForm):
         decimal_places=4,
         help_text=_("仅区间指标填写,如“20—30家”的 30。"),
     )
-    unit = forms.CharField(label=_("单位"), max_length=20)
+    unit = forms.CharField(label=pgettext_lazy("unit", "单位"), max_length=20)
     deadline = forms.CharField(label=_("完成时限"), max_length=7, validators=[DEADLINE])
     formula = forms.CharField(label=_("计算公式"), max_length=500, required=False)
     source_sentence = forms.CharField(
@@ -371,7 +372,7 @@ ITEM_LABELS = {
     "indicator": _("指标"),
     "phase": _("实施阶段"),
     "member": _("领导小组成员"),
-    "agency": _("单位"),
+    "agency": pgettext_lazy("agency", "单位"),
     "goal": _("工作目标"),
     "duty": _("成员单位职责"),
     "rule": _("资金规则"),

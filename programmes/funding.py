@@ -23,6 +23,8 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ipcity.core.text import joined, year_amount
+
 from .models import FundingBudget, FundingExpense, FundingRule, FundingSource, Programme
 
 # The reserved category of a rule that means "expenses used through market mechanisms"
@@ -170,11 +172,11 @@ def _yearly_check(rule: FundingRule, lines: list[dict], programme: Programme, as
     if failing:
         holds = False
         detail = _("未达标年度:%(years)s") % {
-            "years": "、".join(f"{y.year}年 {_money(y.amount)}" for y in failing)
+            "years": joined(year_amount(y.year, _money(y.amount)) for y in failing)
         }
     elif judged:
         holds = True
-        detail = "、".join(f"{y.year}年 {_money(y.amount)}" for y in judged)
+        detail = joined(year_amount(y.year, _money(y.amount)) for y in judged)
     else:
         holds = None
         detail = _("暂无完整年度的支出记录")

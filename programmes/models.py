@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 month_validator = RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", _("请按 YYYY-MM 填写年月,例如 2016-02。"))
@@ -93,7 +94,7 @@ class AgencyAlias(models.Model):
     points at two units: ambiguous names are resolved by staff, never merged silently."""
 
     agency = models.ForeignKey(
-        Agency, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("单位")
+        Agency, on_delete=models.CASCADE, related_name="aliases", verbose_name=pgettext_lazy("agency", "单位")
     )
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+", editable=False)
     name = models.CharField(_("别名"), max_length=200)
@@ -284,7 +285,10 @@ class LeadingGroupMember(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="leading_group")
     order = models.PositiveSmallIntegerField(_("序号"), default=0)
     agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="leading_group_seats", verbose_name=_("单位")
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="leading_group_seats",
+        verbose_name=pgettext_lazy("agency", "单位"),
     )
     printed_agency = models.CharField(_("原文单位名"), max_length=200)
     role = models.CharField(_("职务"), max_length=10, choices=Role.choices)
@@ -306,7 +310,7 @@ class AgencyDuty(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="duties")
     order = models.PositiveSmallIntegerField(_("序号"), default=0)
     agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="duties", verbose_name=_("单位")
+        Agency, on_delete=models.PROTECT, related_name="duties", verbose_name=pgettext_lazy("agency", "单位")
     )
     printed_agency = models.CharField(_("原文单位名"), max_length=200)
     text = models.TextField(_("职责"))
@@ -364,7 +368,7 @@ class FundingRule(models.Model):
     threshold = models.DecimalField(
         _("阈值"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
-    unit = models.CharField(_("单位"), max_length=10)
+    unit = models.CharField(pgettext_lazy("unit", "单位"), max_length=10)
     source_sentence = models.TextField(_("原文"), blank=True)
     history = HistoricalRecords()
 
@@ -438,7 +442,7 @@ class FundingExpense(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="expenses",
-        verbose_name=_("单位"),
+        verbose_name=pgettext_lazy("agency", "单位"),
     )
     description = models.CharField(_("摘要"), max_length=300)
     recorded_by = models.ForeignKey(

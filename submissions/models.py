@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Agency, Programme
@@ -126,7 +126,10 @@ class Submission(models.Model):
 
     round = models.ForeignKey(ReportingRound, on_delete=models.PROTECT, related_name="submissions")
     agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("单位")
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name=pgettext_lazy("agency", "单位"),
     )
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
     task = models.ForeignKey(

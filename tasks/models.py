@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from programmes.models import Agency, Archivable, Programme
@@ -53,7 +54,10 @@ class TaskAssignment(models.Model):
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
     agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("单位")
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=pgettext_lazy("agency", "单位"),
     )
     role = models.CharField(_("角色"), max_length=10, choices=Role.choices)
     printed_name = models.CharField(_("原文单位名"), max_length=200)
@@ -88,7 +92,9 @@ class EvidenceFile(models.Model):
     stored is never replaced."""
 
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="evidence_files")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("单位"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("agency", "单位")
+    )
     file = models.FileField(_("文件"), upload_to=evidence_upload_path, max_length=500)
     original_name = models.CharField(_("原文件名"), max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
