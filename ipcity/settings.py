@@ -246,9 +246,6 @@ SEED_DATA_DIR = BASE_DIR / "programmes" / "seed_data"
 # A banner on every page says the data are a demo (`make run` turns it on); the demo's
 # content itself carries no marks. Off in production.
 DEMO_MODE = env_bool("DEMO_MODE", False)
-# A banner on every page says the data are a demo (`make run` turns it on); the demo's
-# content itself carries no marks. Off in production.
-DEMO_MODE = env_bool("DEMO_MODE", False)
 DEMO_LOADERS: list[str] = [  # extended by rooms that add demo data
     "submissions.demo.demo_reporting_load",
     "reports.demo.demo_reports_load",  # 自评报告 chapters, manual scores, evidence files
