@@ -14,7 +14,10 @@ import base64
 import io
 import math
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass, field
+from functools import cache
 
 import matplotlib
 
@@ -186,7 +189,23 @@ def area_chart(area: str, rows: list[IndicatorRow], font_family: str) -> AreaCha
     return _draw(area, plotted, len(rows) - len(plotted), font_family)
 
 
+@cache
+def _register_font(family: str) -> None:
+    """Make matplotlib measure text in the report's CJK font even when its font cache was
+    built before the font was installed (a stale cache falls back to DejaVu Sans)."""
+    from matplotlib import font_manager
+
+    if any(f.name == family for f in font_manager.fontManager.ttflist) or not shutil.which("fc-match"):
+        return
+    path = subprocess.run(
+        ["fc-match", "-f", "%{file}", family], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    if path:
+        font_manager.fontManager.addfont(path)
+
+
 def _draw(area: str, plotted: list[IndicatorRow], skipped: int, font_family: str) -> AreaChart:
+    _register_font(font_family)
     n_rows = math.ceil(len(plotted) / COLUMNS)
     height = n_rows * PANEL_HEIGHT_IN
     cell = WIDTH_IN / COLUMNS
