@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import can, require
-from accounts.selectors import user_agency
+from accounts.selectors import programme_list_for_user, user_agency
 from submissions.models import ReportingRound
 
 from . import selectors, services
@@ -44,11 +45,15 @@ def reporter_home(request):
 @login_required
 @require_POST
 def submit_all(request, round_id: int):
+    # scope first (a round outside the user's programmes does not exist for them: 404), then
+    # the role (403), then the agency's own items (a round it owes nothing in: 404)
+    round = get_object_or_404(
+        ReportingRound.objects.filter(programme__in=programme_list_for_user(user=request.user)), pk=round_id
+    )
     require(request.user, "reporting.workspace", message=_("“本季度填报”只对成员单位填报员开放。"))
     agency = user_agency(user=request.user)
-    round = get_object_or_404(
-        ReportingRound.objects.filter(submissions__agency=agency).distinct(), pk=round_id
-    )
+    if not round.submissions.filter(agency=agency).exists():
+        raise Http404
     if request.POST.get("confirm") != "1":
         messages.error(request, _("请在确认框中确认后再提交。"))
         return redirect("workbench:reporter")
@@ -139,8 +144,9 @@ def api_token_revoke(request, pk: int):
     from accounts.selectors import agency_list_for_user
     from accounts.services import api_token_revoke as revoke
 
-    require(request.user, "api_token.list", message=_("只有领导小组办公室可以管理接口令牌。"))
+    # scope first: a token of an agency the user does not see is 404; seen but not theirs to manage, 403
     token = get_object_or_404(ApiToken, pk=pk, agency__in=agency_list_for_user(user=request.user))
+    require(request.user, "api_token.manage", token.agency, message=_("只有领导小组办公室可以管理接口令牌。"))
     revoke(token=token, user=request.user)
     messages.success(request, _("令牌“%(n)s”已吊销,使用它的请求将被拒绝。") % {"n": token.name})
     return redirect("workbench:api_tokens")

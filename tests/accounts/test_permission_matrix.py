@@ -185,14 +185,13 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "workbench:office": GP(OFFICES, NOT_ALLOWED),
     "workbench:reporter": GP(S(L, 403, 403, 200, 200, 200, 403, 403), NOT_ALLOWED),
     # without the confirmation nothing is submitted: back to the home (another city's round: 404)
-    "workbench:submit_all": GP(NOT_ALLOWED, S(L, 403, 403, 302, 302, 404, 403, 403)),
+    "workbench:submit_all": GP(NOT_ALLOWED, S(L, 403, 404, 302, 302, 404, 403, 404)),
     "workbench:evaluator": GP(S(L, 403, 403, 403, 403, 403, 200, 200), NOT_ALLOWED),
     "workbench:report_request": GP(NOT_ALLOWED, S(L, 403, 404, 403, 403, 404, 302, 404)),
     "workbench:province": GP(S(L, 403, 403, 403, 403, 403, 403, 403), NOT_ALLOWED),
     "workbench:api_tokens": GP(OFFICES, OFFICES),  # POST without an agency: the form again, nothing issued
-    "workbench:api_token_revoke": GP(
-        NOT_ALLOWED, S(L, 302, 404, 403, 403, 403, 403, 403)
-    ),  # 市科技局's token
+    # 市科技局's token: outside what a user sees (another city, another agency) 404, seen but not theirs 403
+    "workbench:api_token_revoke": GP(NOT_ALLOWED, S(L, 302, 404, 403, 404, 404, 403, 404)),
 }
 
 # The admin is for staff, and no persona is staff: every admin page sends everyone to the
