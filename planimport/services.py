@@ -386,6 +386,7 @@ def plan_draft_confirm(
                 _("%(noun)s“%(key)s %(label)s”已有填报数据(%(what)s),已保留,未删除。")
                 % {"noun": noun, "key": c.key if c.entity == "task" else "", "label": c.label, "what": what}
             )
+        kept.extend(getattr(programme, "sync_notes", []))  # what the sync's delete guard archived
         result = ConfirmResult(programme=programme, kept=kept, applied=len(accepted) - len(keep))
 
     draft.status = PlanImportDraft.Status.CONFIRMED
