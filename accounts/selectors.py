@@ -55,7 +55,9 @@ def reporters_of(*, agency_ids) -> QuerySet:
 
     return (
         get_user_model()
-        .objects.filter(is_active=True, profile__role=Profile.Role.REPORTER, profile__agency_id__in=agency_ids)
+        .objects.filter(
+            is_active=True, profile__role=Profile.Role.REPORTER, profile__agency_id__in=agency_ids
+        )
         .filter(api_token__isnull=True)  # machine users of the write API get no messages
         .select_related("profile__agency")
     )
@@ -65,9 +67,11 @@ def office_staff_of(*, city_id) -> QuerySet:
     """The active office staff of a city (whom submissions, gaps and report requests notify)."""
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(
-        is_active=True, profile__role=Profile.Role.OFFICE, profile__city_id=city_id
-    ).select_related("profile")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, profile__role=Profile.Role.OFFICE, profile__city_id=city_id)
+        .select_related("profile")
+    )
 
 
 def user_role_label(*, user) -> str:

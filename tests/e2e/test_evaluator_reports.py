@@ -18,7 +18,9 @@ def _generate_acceptance_report(page, base_url) -> None:
     page.get_by_role("button", name="创建").click()
     expect(page.locator(".alert-success")).to_contain_text("已创建报告")
     # the chapter is typed in its TinyMDE editor; the hidden textarea is what the form sends
-    page.locator('[data-editor-for="id_problems"]').fill("<script>window.pwned=1</script>部分区县执法力量不足。")
+    page.locator('[data-editor-for="id_problems"]').fill(
+        "<script>window.pwned=1</script>部分区县执法力量不足。"
+    )
     expect(page.locator("#id_problems")).to_have_value(re.compile("^<script>window.pwned"))
     page.get_by_role("button", name="保存").click()
     expect(page.locator(".alert-success")).to_contain_text("已保存")
