@@ -184,9 +184,9 @@ def build(n_programmes: int, n_users: int, folder: Path) -> dict:
             latest = programme.reporting_rounds.order_by("-year", "-quarter").first()
             agency = None
             profile = {"role": role}
-            if role == "office":
+            if role == Profile.Role.OFFICE:
                 profile["city"] = programme.city
-            elif role == "reporter":
+            elif role == Profile.Role.REPORTER:
                 owned = list(programme.statistic_owners.values_list("agency_id", flat=True).distinct())
                 agency = owned[i // len(programmes) % len(owned)]
                 profile["agency_id"], profile["city"] = agency, programme.city
@@ -194,7 +194,7 @@ def build(n_programmes: int, n_users: int, folder: Path) -> dict:
                 profile["province"] = "基准省"
             user = User.objects.create(username=f"bench_{role}_{i:02d}", password=hashed)
             made = Profile.objects.create(user=user, **profile)
-            if role == "evaluator":
+            if role == Profile.Role.EVALUATOR:
                 made.programmes.add(programme)
             users[role].append(
                 {
