@@ -10,7 +10,9 @@ import json
 import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -23,6 +25,18 @@ EXAMPLES = settings(
     suppress_health_check=list(HealthCheck),
     database=None,  # no example database on disk: every CI run starts from the schema alone
 )
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The WSGI app is called directly (not through Django's test Client), so, as the Client
+    does, keep request signals from closing the test's database connection: on PostgreSQL a
+    persistent connection would otherwise be closed after the first request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
