@@ -7,21 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_UNITS = {"十": 10, "百": 100, "千": 1000}
+from .text import CN_DIGITS, CN_UNITS
+
+_DIGITS, _UNITS = CN_DIGITS, CN_UNITS  # one table of Chinese digits: text.py
 CN_NUMBER = r"[零〇一二两三四五六七八九十百千万亿]+"
 
 
