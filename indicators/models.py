@@ -217,7 +217,13 @@ class Indicator(Archivable):
     @property
     def target_display(self) -> str:
         def fmt(value):
-            return format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
+            # As the report tables print figures: five digits and more grouped (GB/T 15835).
+            text = format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
+            whole, dot, fraction = text.partition(".")
+            digits = whole.lstrip("-")
+            if len(digits) >= 5:
+                whole = whole[: len(whole) - len(digits)] + f"{int(digits):,}"
+            return whole + dot + fraction
 
         if self.target_max is not None:
             return f"{fmt(self.target)}—{fmt(self.target_max)}"

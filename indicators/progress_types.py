@@ -186,13 +186,16 @@ class Assessment:
 
 
 def fmt(value: float | None) -> str:
-    """A number as people write it: 30, 28.4, 0.78, 32000."""
+    """A number as people write it: 30, 28.4, 0.78, 8000, 32,000 (five digits and more are
+    grouped in threes, GB/T 15835, as the report tables print them)."""
     if value is None:
         return "—"
     if isinstance(value, float) and not math.isfinite(value):
         return "—"
     magnitude = abs(value)
-    if magnitude >= 100:
+    if magnitude >= 9999.5:
+        text = f"{value:,.0f}"
+    elif magnitude >= 100:
         text = f"{value:.0f}"
     elif magnitude >= 10:
         text = f"{value:.1f}"

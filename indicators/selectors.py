@@ -221,25 +221,47 @@ def milestone_records(*, indicator: Indicator):
 def indicator_assess_as_of(*, indicator: Indicator, year: int, quarter: int, today: date | None = None):
     """The assessment of an indicator as it stood at the end of a quarter (for a mid-term
     report): the stored quarterly values up to then, judged by the same rules."""
+    return indicators_assess_as_of(indicators=[indicator], year=year, quarter=quarter, today=today)[
+        indicator.pk
+    ]
+
+
+def indicators_assess_as_of(*, indicators, year: int, quarter: int, today: date | None = None) -> dict:
+    """`indicator_assess_as_of` for many indicators of one programme in two queries (their
+    values, their milestone records), whatever their number: indicator pk → assessment.
+    An indicator carrying `.progress` (from `progress_by_indicator`) gives its baseline."""
     from .services import _milestone_states, indicator_spec, programme_spec
 
-    programme = indicator.programme
-    spec = programme_spec(programme)
-    plan = engine.plan_of(indicator_spec(indicator), spec)
+    indicators = list(indicators)
+    if not indicators:
+        return {}
+    spec = programme_spec(indicators[0].programme)
     cutoff = year * 4 + quarter - 1
-    points = [
-        rules.Point(v.year, v.quarter, None if v.value is None else float(v.value), v.is_partial, v.reason)
-        for v in indicator_values(indicator=indicator).filter(period__lte=cutoff)
-    ]
-    progress = getattr(indicator, "progress", None)
-    base_value = (
-        None if progress is None or progress.baseline_value is None else float(progress.baseline_value)
+    points: dict[int, list] = {ind.pk: [] for ind in indicators}
+    values = IndicatorValue.objects.filter(indicator__in=indicators, period__lte=cutoff).order_by(
+        "indicator_id", "period"
     )
-    baseline = rules.Baseline(base_value, plan.baseline_year, _("缺少基期值。"))
-    milestone = _milestone_states([indicator.pk]).get(indicator.pk)
-    return rules.assess(
-        plan, points, baseline=baseline, thresholds=spec.thresholds, milestone=milestone, today=today
-    )
+    for v in values.only("indicator_id", "year", "quarter", "value", "is_partial", "reason"):
+        value = None if v.value is None else float(v.value)
+        points[v.indicator_id].append(rules.Point(v.year, v.quarter, value, v.is_partial, v.reason))
+    milestones = _milestone_states([ind.pk for ind in indicators])
+    results = {}
+    for ind in indicators:
+        plan = engine.plan_of(indicator_spec(ind), spec)
+        progress = getattr(ind, "progress", None)
+        base_value = (
+            None if progress is None or progress.baseline_value is None else float(progress.baseline_value)
+        )
+        baseline = rules.Baseline(base_value, plan.baseline_year, _("缺少基期值。"))
+        results[ind.pk] = rules.assess(
+            plan,
+            points[ind.pk],
+            baseline=baseline,
+            thresholds=spec.thresholds,
+            milestone=milestones.get(ind.pk),
+            today=today,
+        )
+    return results
 
 
 def programme_status_rows(*, programme) -> list[dict]:

@@ -247,7 +247,9 @@ SEED_DATA_DIR = BASE_DIR / "programmes" / "seed_data"
 # content itself carries no marks. Off in production.
 DEMO_MODE = env_bool("DEMO_MODE", False)
 DEMO_LOADERS: list[str] = [  # extended by rooms that add demo data
+    "tasks.demo.demo_task_leads_load",  # plans that name no unit: the office leads every task
     "submissions.demo.demo_reporting_load",
-    "reports.demo.demo_reports_load",  # 自评报告 chapters, manual scores, evidence files
-    "indicators.demo.demo_indicators_recompute",  # keep last: computes from the demo statistics
+    # after the statistics: fits them to the targets, records milestones, computes
+    "indicators.demo.demo_indicators_recompute",
+    "reports.demo.demo_reports_load",  # 自评报告 chapters, manual scores, evidence (tables from the engine)
 ]

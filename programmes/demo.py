@@ -12,7 +12,7 @@ from django.db import transaction
 from accounts.models import Profile
 from accounts.services import user_with_role_ensure
 
-from .models import FundingBudget, FundingExpense, Programme
+from .models import FundingBudget, FundingExpense, FundingRule, Programme
 from .services import agency_resolve
 
 DEMO_PASSWORD = "demo12345"
@@ -71,51 +71,97 @@ def demo_users_load() -> list[tuple[str, str]]:
     return created
 
 
+def _inside(programme: Programme, year: int, month: int, day: int) -> date:
+    """A date in the year, moved inside the plan's period (Fuzhou's runs 2022-09 to 2025-06)."""
+    first = date(*map(int, programme.period_start.split("-")), 1)
+    last_year, last_month = map(int, programme.period_end.split("-"))
+    on = date(year, month, day)
+    return min(max(on, first.replace(day=day)), date(last_year, last_month, day))
+
+
 @transaction.atomic
 def demo_funding_load() -> None:
-    """Budgets and a small ledger per programme, so the funding page has something to show."""
+    """Budgets and a ledger per programme, in the categories its own funding rules name and
+    sized to them: each yearly minimum met with a margin, each share reached, and the
+    market-based share (以市场化方式使用) marked on the largest lines; every city spends its
+    own amounts (scaled by city, drawn per programme), under budget, on dated lines tied to
+    the plan's tasks and their lead agencies."""
+    import random
+
+    from .funding import MARKET_BASED_CATEGORY
+
     scales = {"武汉市": 1.0, "哈尔滨市": 0.62, "福州市": 0.7, "宜昌市": 0.34, "鞍山市": 0.22}
     for programme in Programme.objects.select_related("city"):
         if programme.budgets.exists():
             continue
+        rng = random.Random(f"funding:{programme.slug}")
         scale = Decimal(str(scales.get(programme.city.name, 0.4)))
-        # The categories the programme's own funding rules name come first, so every rule
-        # has money to judge; each city spends its own amounts.
-        named = [c for c in programme.funding_rules.values_list("category", flat=True) if c]
-        years = range(programme.start_year, programme.end_year + 1)
-        for i, year in enumerate(years):
-            FundingBudget.objects.create(
-                programme=programme,
-                year=year,
-                source="municipal",
-                amount=(Decimal(1200 + 150 * i) * scale).quantize(Decimal(1)),
-                note="",
-            )
-            if programme.kind == Programme.Kind.OPERATION_SERVICE:
+        rules = list(programme.funding_rules.all())
+        service = programme.kind == Programme.Kind.OPERATION_SERVICE
+        named = [r.category for r in rules if r.category and r.category != MARKET_BASED_CATEGORY]
+        defaults = (
+            ["服务业集聚区建设", "运营服务平台", "知识产权金融"]
+            if service
+            else ["专利运用补助", "执法维权", "宣传培训"]
+        )
+        categories = list(dict.fromkeys(named + defaults))
+        # Lines name the first tasks of the plan (the ones a ledger is usually kept for).
+        tasks = list(programme.tasks.order_by("order", "pk").prefetch_related("assignments__agency")[:3])
+        for i, year in enumerate(range(programme.start_year, programme.end_year + 1)):
+            municipal = (Decimal(1200 + 150 * i) * scale).quantize(Decimal(1))
+            FundingBudget.objects.create(programme=programme, year=year, source="municipal", amount=municipal)
+            budget = municipal
+            if service:
                 FundingBudget.objects.create(
-                    programme=programme, year=year, source="central", amount=Decimal(1500), note=""
+                    programme=programme, year=year, source="central", amount=Decimal(1500)
                 )
-        tasks = list(programme.tasks.all()[:6])
-        lead = None
-        for i, year in enumerate(years):
-            for j, task in enumerate(tasks[:3]):
-                lead_assignment = task.assignments.filter(role="lead").select_related("agency").first()
-                lead = lead_assignment.agency if lead_assignment else lead
-                if programme.kind == Programme.Kind.OPERATION_SERVICE:
-                    defaults = ["服务业集聚区建设", "运营服务平台", "知识产权金融"]
-                else:
-                    defaults = ["专利运用补助", "执法维权", "宣传培训"]
-                categories = list(dict.fromkeys(named + defaults))
-                category = categories[j % len(categories)]
-                FundingExpense.objects.create(
-                    programme=programme,
-                    date=date(year, 3 + 3 * j, 15),
-                    amount=(
-                        Decimal(380 + 45 * i + 60 * j) * scale * Decimal("1.5" if j == 0 else "1")
-                    ).quantize(Decimal(1)),
-                    category=category,
-                    market_based=(j != 1),
-                    task=task,
-                    agency=lead,
-                    description=f"{year}年{task.title[:30]}项目经费",
-                )
+                budget += Decimal(1500)
+            total = budget * Decimal(str(round(rng.uniform(0.72, 0.92), 3)))
+            # The year's money by category: what each rule needs first, the rest spread.
+            amounts: dict[str, Decimal] = {}
+            for rule in rules:
+                margin = Decimal(str(round(rng.uniform(1.04, 1.25), 3)))
+                if rule.kind == FundingRule.Kind.MIN_YEARLY_AMOUNT:
+                    if rule.category:
+                        amounts[rule.category] = max(amounts.get(rule.category, 0), rule.threshold * margin)
+                    else:
+                        total = max(total, rule.threshold * margin)
+                elif rule.category and rule.category != MARKET_BASED_CATEGORY:
+                    amounts[rule.category] = total * min(rule.threshold * margin, Decimal(80)) / 100
+            total = max(total, sum(amounts.values(), Decimal(0)) * Decimal("1.2"))
+            rest = [c for c in categories if c not in amounts] or categories
+            left = total - sum(amounts.values(), Decimal(0))
+            weights = [rng.uniform(0.6, 1.4) for _ in rest]
+            for category, weight in zip(rest, weights, strict=True):
+                amounts[category] = amounts.get(category, 0) + left * Decimal(str(weight / sum(weights)))
+            lines = []
+            for j, (category, amount) in enumerate(amounts.items()):
+                parts = 2 if amount > 300 else 1
+                for k in range(parts):
+                    task = tasks[(i * 3 + j * 2 + k) % len(tasks)] if tasks else None
+                    lead = (
+                        next((a.agency for a in task.assignments.all() if a.role == "lead"), None)
+                        if task
+                        else None
+                    )
+                    lines.append(
+                        FundingExpense(
+                            programme=programme,
+                            date=_inside(programme, year, 3 + 3 * k + (j % 3), 10 + 3 * j),
+                            amount=(amount / parts).quantize(Decimal(1)),
+                            category=category,
+                            source="central" if service and j % 2 == 0 else "municipal",
+                            task=task,
+                            agency=lead,
+                            description=f"{year}年{task.title[:24] if task else category}项目经费",
+                        )
+                    )
+            market = next((r for r in rules if r.category == MARKET_BASED_CATEGORY), None)
+            need = (market.threshold + 10) / 100 if market else Decimal("0.5")
+            spent, marked = sum(x.amount for x in lines), Decimal(0)
+            for line in sorted(lines, key=lambda x: -x.amount):
+                if marked >= spent * need:
+                    break
+                line.market_based, marked = True, marked + line.amount
+            for line in lines:
+                line.save()

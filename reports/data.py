@@ -137,7 +137,19 @@ class LeadingGroupRow:
     agency: str
 
 
-def basics(programme: Programme) -> ProgrammeBasics:
+def status_as_of(programme: Programme, as_of: date | None) -> str:
+    """The programme's state on the report's date: 实施中 before its period ends, then the
+    office's status (验收中 / 已结束), or 实施期满 while that still says 实施中."""
+    if as_of is None:
+        return programme.get_status_display()
+    if as_of < month_last_day(programme.period_end):
+        return Programme.Status.ACTIVE.label
+    if programme.status == Programme.Status.ACTIVE:
+        return _("实施期满")
+    return programme.get_status_display()
+
+
+def basics(programme: Programme, as_of: date | None = None) -> ProgrammeBasics:
     office = programme.leading_group.filter(role="办公室").order_by("order", "pk").first()
     return ProgrammeBasics(
         slug=programme.slug,
@@ -152,7 +164,7 @@ def basics(programme: Programme) -> ProgrammeBasics:
         period_end=programme.period_end,
         period_label=_("%(start)s—%(end)s")
         % {"start": month_label(programme.period_start), "end": month_label(programme.period_end)},
-        status_label=programme.get_status_display(),
+        status_label=status_as_of(programme, as_of),
         office=office.printed_agency if office else "",
         task_count=programme.tasks.count(),
         indicator_count=programme.indicators.count(),
@@ -244,7 +256,7 @@ def _engine_results(programme: Programme, as_of: date) -> dict[int, dict]:
     with its yearly values (the year's last quarter; a year still running is provisional)."""
     from indicators import progress as rules
     from indicators.models import IndicatorValue
-    from indicators.selectors import indicator_assess_as_of, progress_by_indicator
+    from indicators.selectors import indicators_assess_as_of, progress_by_indicator
 
     year, quarter = quarter_as_of(as_of)
     cutoff = year * 4 + quarter - 1
@@ -254,8 +266,15 @@ def _engine_results(programme: Programme, as_of: date) -> dict[int, dict]:
         "indicator_id", "period"
     ):
         by_year[v.indicator_id][v.year] = v  # ordered by period: the year's last quarter wins
+    indicators = list(programme.indicators.order_by("order", "pk"))
+    for ind in indicators:
+        if ind.pk in current:
+            ind.progress = current[ind.pk]  # the engine reads the baseline from it; saves a query
+    assessed = indicators_assess_as_of(
+        indicators=[ind for ind in indicators if ind.pk in current], year=year, quarter=quarter, today=as_of
+    )
     results = {}
-    for ind in programme.indicators.order_by("order", "pk"):
+    for ind in indicators:
         progress = current.get(ind.pk)
         if progress is None:
             results[ind.pk] = {
@@ -263,8 +282,7 @@ def _engine_results(programme: Programme, as_of: date) -> dict[int, dict]:
                 % {"slug": programme.slug}
             }
             continue
-        ind.progress = progress  # the engine reads the baseline from it; saves a query
-        a = indicator_assess_as_of(indicator=ind, year=year, quarter=quarter, today=as_of)
+        a = assessed[ind.pk]
         years = range(programme.start_year, min(year, ind.deadline_year) + 1)
         series = []
         for y in years:

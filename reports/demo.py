@@ -5,17 +5,18 @@ Registered in settings.DEMO_LOADERS; idempotent."""
 
 from __future__ import annotations
 
-import io
-import random
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
+from ipcity.core.demo_files import notice_pdf as _notice_pdf
+from ipcity.core.demo_files import photo_png as _photo_png
+from ipcity.core.demo_files import table_xlsx as _table_xlsx
 from programmes.models import Programme
 
-from .frameworks.models import AssessmentEvidence, Item
+from .frameworks.models import AssessmentEvidence, Item, ManualScore
 from .frameworks.services import evidence_attach, framework_default_ensure, manual_score_set
 from .models import Report
 from .services import as_of_default
@@ -128,45 +129,6 @@ REASONS = {
 }
 
 
-def _notice_pdf(title: str, body: str) -> bytes:
-    from weasyprint import HTML
-
-    html = (
-        "<html><head><style>@page{size:A4;margin:25mm} body{font-family:'Noto Sans CJK SC',sans-serif;"
-        "font-size:12pt;line-height:1.8} h1{text-align:center;font-size:18pt;color:#b00}</style></head>"
-        f"<body><h1>{title}</h1><p>{body}</p></body></html>"
-    )
-    return HTML(string=html).write_pdf()
-
-
-def _photo_png(seed: int) -> bytes:
-    from matplotlib.figure import Figure
-
-    rng = random.Random(seed)
-    fig = Figure(figsize=(3.2, 2.0), dpi=60)
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_axis_off()
-    ax.imshow([[rng.random() for _ in range(8)] for _ in range(5)], cmap="Blues", aspect="auto")
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
-
-
-def _table_xlsx(rows: list[tuple]) -> bytes:
-    from openpyxl import Workbook
-
-    from ipcity.core.xlsx import safe_cell
-
-    book = Workbook()
-    sheet = book.active
-    for r, row in enumerate(rows, 1):
-        for c, value in enumerate(row, 1):
-            safe_cell(sheet.cell(row=r, column=c), value)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 def _moment(on: date) -> datetime:
     return timezone.make_aware(datetime.combine(on, time(15)))
 
@@ -180,7 +142,9 @@ def _load(programme: Programme, kind: str, chapters: dict, issuer: str) -> None:
         return
     for name, text in chapters.items():
         setattr(report, name, text)
-    report.issuer, report.issued_on = issuer, as_of
+    # Written and issued in the month after its as-of date, once the last quarter is in.
+    written = as_of + timedelta(days=20)
+    report.issuer, report.issued_on = issuer, written + timedelta(days=5)
     report.save()
     from accounts.models import Profile
 
@@ -195,6 +159,10 @@ def _load(programme: Programme, kind: str, chapters: dict, issuer: str) -> None:
             reason = next((r for k, r in REASONS.items() if k in item.title), "按方案要求完成，材料齐全。")
             score = (item.max_score * Decimal("0.85")).quantize(Decimal("0.5"))
             manual_score_set(report=report, item=item, score=score, reason=reason, user=office)
+    # Every timestamp inside the story: the chapters and scores date from the writing.
+    Report.objects.filter(pk=report.pk).update(updated_at=_moment(written))
+    ManualScore.objects.filter(report=report).update(scored_at=_moment(written))
+    ManualScore.history.model.objects.filter(report_id=report.pk).update(history_date=_moment(written))
     if AssessmentEvidence.objects.filter(programme=programme).exists():
         return
     city = programme.city.name
@@ -224,28 +192,48 @@ def _load(programme: Programme, kind: str, chapters: dict, issuer: str) -> None:
         )
         if n >= 1:
             break
-    for n, task in enumerate(programme.tasks.order_by("order")[:6]):
+    # Every task and every indicator backed by something: a notice or a photo from the lead
+    # per task, the statistics bureau's table per indicator.
+    for n, task in enumerate(programme.tasks.order_by("order")):
+        lead = task.assignments.filter(role="lead").select_related("agency").first()
+        on = date(as_of.year - 1 + n % 2, 3 + (n * 5) % 9, 5 + n % 20)
+        if n % 3 == 0:
+            name, data = (
+                f"{task.number}.关于{task.title[:16]}的工作通知.pdf",
+                _notice_pdf(
+                    f"关于{task.title[:24]}的工作通知",
+                    f"为落实{programme.title}第{task.number}项任务“{task.title}”，现将有关工作安排通知如下。",
+                ),
+            )
+        else:
+            name, data = f"{task.number}.{task.title[:12]}现场照片.png", _photo_png(n)
         evidence_attach(
             programme=programme,
             task=task,
             user=None,
-            uploaded_at=_moment(date(as_of.year, 6, 10 + n)),
-            name=f"{task.number}现场照片.png",
-            agency_name="牵头单位",
-            data=_photo_png(n),
+            uploaded_at=_moment(on),
+            name=name,
+            agency_name=lead.agency.name if lead else "牵头单位",
+            data=data,
         )
-    for indicator in programme.indicators.order_by("order")[:3]:
+    for n, indicator in enumerate(programme.indicators.exclude(kind="milestone").order_by("order")):
         evidence_attach(
             programme=programme,
             indicator=indicator,
             user=None,
-            uploaded_at=_moment(date(as_of.year, 9, 20)),
+            uploaded_at=_moment(date(as_of.year, 9, 1 + n % 28)),
             name=f"{indicator.name[:14]}统计表.xlsx",
             agency_name="市统计局",
             data=_table_xlsx(
                 [
-                    ("年度", "数值"),
-                    *[(y, 100 + 10 * y - 20000) for y in range(programme.start_year, as_of.year + 1)],
+                    ("年度", indicator.name, "单位"),
+                    *[
+                        (row.year, float(row.value), indicator.unit)
+                        for row in indicator.computed_values.filter(quarter=4, year__lte=as_of.year).order_by(
+                            "year"
+                        )
+                        if row.value is not None
+                    ],
                 ]
             ),
         )

@@ -214,7 +214,7 @@ def report_document_build(*, report: Report, progress: ProgressCallback | None =
     programme = report.programme
     as_of = report.as_of
     step(5, _("读取方案基本情况"))
-    basics = data.basics(programme)
+    basics = data.basics(programme, as_of)
     doc = ReportDocument(
         kind=report.kind,
         kind_label=report.get_kind_display(),

@@ -4,7 +4,9 @@ For each seed programme: a round for every quarter of the plan, all but the last
 with plausible quarterly statistics (anchored on published figures from
 shared/data/real-statistics.csv where the city and statistic match, grown ~10% a year),
 task reports for most items, a few late or missing submissions, and an open last round
-with drafts, items awaiting review and one returned item, so every page has something."""
+whose statistics are in and approved (the plans have ended: their acceptance reports are
+written from the last year) while task progress is still coming in: drafts, items awaiting
+review, a returned one. Every timestamp lies inside its round's quarter."""
 
 import csv
 import random
@@ -17,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Profile
+from indicators.demo import DEMO_PARTS
 from indicators.models import StatisticOwner, StatisticValue
 from programmes.models import Programme
 from tasks.demo import task_report_text
@@ -166,6 +169,36 @@ def _series(owner: StatisticOwner, city: str, quarters, anchors, rng) -> dict:
     return values
 
 
+def _task_courses(programme: Programme, quarters, rng) -> dict:
+    """How each task goes over the plan, drawn once per task: it starts in one of the first
+    quarters, and most are done by their deadline (a quarter in the second half of the
+    time they have), some are still in progress at the deadline (基本完成), a few fall
+    behind (delayed from the last third on). task id → (start, done at or None, behind)."""
+    courses = {}
+    last = len(quarters) - 1
+    for task in programme.tasks.all():
+        deadline = last
+        if task.deadline:
+            year, _, month = task.deadline.partition("-")
+            end = (int(year), (int(month or 12) - 1) // 3 + 1)
+            deadline = max([i for i, q in enumerate(quarters) if q <= end] or [last])
+        fate = rng.choices(["done", "mostly", "behind"], [76, 16, 8])[0]
+        done_at = rng.randint(deadline // 2, deadline) if fate == "done" else None
+        courses[task.pk] = (rng.choice([0, 0, 0, 1, 2]), done_at, fate == "behind", last)
+    return courses
+
+
+def _task_status(courses: dict, task, index: int) -> str:
+    start, done_at, behind, last = courses[task.pk]
+    if index < start:
+        return TaskReport.Status.NOT_STARTED
+    if done_at is not None and index >= done_at:
+        return TaskReport.Status.DONE
+    if behind and index >= last * 2 // 3:
+        return TaskReport.Status.DELAYED
+    return TaskReport.Status.IN_PROGRESS
+
+
 def _office_user(programme: Programme):
     profile = (
         Profile.objects.filter(role=Profile.Role.OFFICE, city=programme.city).select_related("user").first()
@@ -198,7 +231,7 @@ def _reporters(programme: Programme) -> dict:
 
 
 @transaction.atomic
-def _load_programme(programme: Programme, anchors: dict, today: date) -> int:
+def _load_programme(programme: Programme, anchors: dict) -> int:
     rng = random.Random(programme.slug)
     quarters = _quarters(programme)
     office = _office_user(programme)
@@ -211,12 +244,7 @@ def _load_programme(programme: Programme, anchors: dict, today: date) -> int:
     series = {o.pk: _series(o, programme.city.name, baseline + quarters, anchors, rng) for o in owners}
     # Keep closed ≤ accepted for the rate indicators (结案率 etc.).
     by_code = {o.statistic.code: o for o in owners if not o.area}
-    for total, parts in (
-        ("CASE_ACCEPTED", {"CASE_CLOSED": 0.93, "CASE_CLOSED_ONTIME": 0.9}),
-        ("FAKE_PAT_ACCEPTED", {"FAKE_PAT_CLOSED": 0.95, "FAKE_PAT_CLOSED_ONTIME": 0.92}),
-        ("PAT_APP", {"INV_APP": 0.38, "SVC_APP": 0.62}),
-        ("IP_MGR", {"IP_MGR_TRAINED": 0.8}),
-    ):
+    for total, parts in DEMO_PARTS:
         if total in by_code:
             # A part with a published figure (Wuhan's 2015 invention applications) sets the
             # total, so the published anchor survives and the shares stay consistent.
@@ -235,6 +263,16 @@ def _load_programme(programme: Programme, anchors: dict, today: date) -> int:
                         k: (v * Decimal(str(share))).quantize(Decimal("1"))
                         for k, v in series[by_code[total].pk].items()
                     }
+    # Series drawn from a published figure say so (and the demo's fit to the targets keeps
+    # their baseline): the code itself, or a total set from a published part.
+    city_name = programme.city.name
+    published = {code for (city, code) in anchors if city == city_name}
+    for total, parts in DEMO_PARTS:
+        if published & set(parts):
+            published.add(total)
+    notes = {
+        o.pk: "演示数据（以公开数据为基数）" if o.statistic.code in published else "演示数据" for o in owners
+    }
     values, reports, events, all_items = [], [], [], []
     for year, quarter in baseline:
         for owner in owners:
@@ -249,18 +287,23 @@ def _load_programme(programme: Programme, anchors: dict, today: date) -> int:
                     value=series[owner.pk][(year, quarter)],
                     source=StatisticValue.Source.DEMO,
                     reported_by=fallback,
-                    note="演示数据(基期年历史数据)",
+                    note=notes[owner.pk].replace("演示数据", "演示数据（基期年历史数据）", 1),
                 )
             )
     owed = due_items(programme=programme)
+    courses = _task_courses(programme, quarters, rng)
     for index, (year, quarter) in enumerate(quarters):
         last = index == len(quarters) - 1
         # Every timestamp inside its round's quarter: due on the 25th of its last month,
         # reported before it (a few late, by days), reviewed within two days.
         quarter_end = date(year, quarter * 3, 25)
-        due = today + timedelta(days=5) if last else quarter_end
         round = ReportingRound.objects.create(
-            programme=programme, year=year, quarter=quarter, due_date=due, is_demo=True, note="演示数据"
+            programme=programme,
+            year=year,
+            quarter=quarter,
+            due_date=quarter_end,
+            is_demo=True,
+            note="演示数据",
         )
         due_at = round.due_at
         items = []
@@ -274,10 +317,12 @@ def _load_programme(programme: Programme, anchors: dict, today: date) -> int:
         all_items += items
         for item in items:
             reporter = reporters.get(item.agency_id) or fallback
-            if last:
+            if last and item.kind == Submission.Kind.STATISTICS:
+                # The plan's last year is in and checked (an acceptance report is written
+                # from it); what is still open in the last round is task progress.
+                fate = "approved"
+            elif last:
                 fate = rng.choices(["none", "draft", "submitted", "returned", "approved"], [5, 3, 3, 1, 1])[0]
-                if item.kind == Submission.Kind.STATISTICS and fate in ("none",) and rng.random() < 0.5:
-                    fate = "draft"
             else:
                 fate = rng.choices(["approved", "none", "late"], [86, 6, 8])[0]
                 if fate == "none" and item.kind == Submission.Kind.STATISTICS:
@@ -311,19 +356,11 @@ def _load_programme(programme: Programme, anchors: dict, today: date) -> int:
                                 value=series[owner.pk][(year, quarter)],
                                 source=StatisticValue.Source.DEMO,
                                 reported_by=reporter,
-                                note="演示数据",
+                                note=notes[owner.pk],
                             )
                         )
             else:
-                status = rng.choices(
-                    [
-                        TaskReport.Status.IN_PROGRESS,
-                        TaskReport.Status.DONE,
-                        TaskReport.Status.DELAYED,
-                        TaskReport.Status.NOT_STARTED,
-                    ],
-                    [70, 10 + index, 8, max(12 - 2 * index, 1)],
-                )[0]
+                status = _task_status(courses, item.task, index)
                 lead = item.role == "lead"
                 work, problems, next_steps = task_report_text(
                     task=item.task,
@@ -334,6 +371,7 @@ def _load_programme(programme: Programme, anchors: dict, today: date) -> int:
                     year=year,
                     quarter=quarter,
                     rng=rng,
+                    already_done=status == TaskReport.Status.DONE and index > courses[item.task.pk][1],
                 )
                 reports.append(
                     TaskReport(
@@ -401,14 +439,47 @@ def _load_programme(programme: Programme, anchors: dict, today: date) -> int:
     return len(values)
 
 
+def _plan_setup_moment(programme: Programme):
+    year, month = (int(x) for x in programme.period_start.split("-"))
+    return timezone.make_aware(datetime.combine(date(year, month, 1), time(9)))
+
+
+def _history_backdate(programmes) -> None:
+    """Put the plan's audit trail inside the demo's story instead of at the moment `make run`
+    loaded it: the plan objects were set up when its period began, each budget at the start
+    of its year, each expense on its date. Without this a 2020 report would print a 数据更新时间
+    of the day the demo was loaded. Only for the programmes the demo loader fills."""
+    from indicators.models import Indicator
+    from programmes.models import FundingBudget, FundingExpense, FundingRule, LeadingGroupMember, Phase
+    from tasks.models import Task, TaskAssignment
+
+    for programme in programmes:
+        setup = _plan_setup_moment(programme)
+        Programme.objects.filter(pk=programme.pk).update(updated_at=setup)
+        Programme.history.model.objects.filter(id=programme.pk).update(history_date=setup)
+        for model in (Indicator, Task, Phase, FundingRule, StatisticOwner, LeadingGroupMember):
+            history = getattr(model, "history", None)
+            if history is not None:
+                history.model.objects.filter(programme_id=programme.pk).update(history_date=setup)
+        TaskAssignment.history.model.objects.filter(task__programme_id=programme.pk).update(
+            history_date=setup
+        )
+        for budget in programme.budgets.all():
+            moment = max(setup, timezone.make_aware(datetime.combine(date(budget.year, 1, 5), time(9))))
+            FundingBudget.history.model.objects.filter(id=budget.pk).update(history_date=moment)
+        for expense in programme.expenses.all():
+            moment = timezone.make_aware(datetime.combine(expense.date, time(16)))
+            FundingExpense.history.model.objects.filter(id=expense.pk).update(history_date=moment)
+
+
 def demo_reporting_load(stdout=None) -> None:
     """Idempotent: a programme that already has reporting rounds is left alone."""
     anchors = _anchors()
-    today = timezone.localdate()
     for programme in Programme.objects.select_related("city").order_by("slug"):
         if programme.reporting_rounds.exists():
             continue
-        count = _load_programme(programme, anchors, today)
+        count = _load_programme(programme, anchors)
+        _history_backdate([programme])
         if stdout is not None:
             stdout.write(
                 f"  演示填报数据 {programme.slug}: {len(_quarters(programme))} 个季度, {count} 个统计数值"

@@ -83,8 +83,11 @@ def _topic(title: str) -> str:
     return text[:16] or "重点任务"
 
 
-def task_report_text(*, task, agency: str, city: str, lead: bool, status: str, year: int, quarter: int, rng):
-    """(work_done, problems, next_steps) of one agency's report on one task for one quarter."""
+def task_report_text(
+    *, task, agency: str, city: str, lead: bool, status: str, year: int, quarter: int, rng, already_done=False
+):
+    """(work_done, problems, next_steps) of one agency's report on one task for one quarter;
+    `already_done`: the task was reported done in an earlier quarter (the lead consolidates)."""
     words = f"{task.title}{task.text or ''}"
     lines = next((lines for keys, lines in THEMES if any(k in words for k in keys)), GENERIC)
     topic = _topic(task.title)
@@ -106,6 +109,9 @@ def task_report_text(*, task, agency: str, city: str, lead: bool, status: str, y
     if not lead:
         work = f"配合牵头单位推进“{topic}”：{done}。"
         return work, "", "继续按分工做好配合工作，按时报送进展和数据。"
+    if status == "done" and already_done:
+        work = f"“{topic}”已按期完成，本季度巩固成果：{done}。"
+        return work, "", rng.choice(["做好经验总结和成果推广。", "建立长效机制，纳入年度常规工作。"])
     if status == "done":
         doc_no = f"{abbr}知〔{year}〕{rng.randint(3, 48)}号"
         policy = rng.choice(POLICIES)
@@ -139,3 +145,37 @@ def task_report_text(*, task, agency: str, city: str, lead: bool, status: str, y
             ]
         ),
     )
+
+
+def demo_task_leads_load(stdout=None) -> None:
+    """Plans that name no unit per task (Harbin's, Fuzhou's) leave every task to the leading
+    group's office, as offices set it up in the portal: its agency (the office seat of the
+    leading group, else the city's 知识产权 agency) becomes each unassigned task's lead, through
+    the same service as the task form. Idempotent: tasks that have a lead are left alone."""
+    from accounts.models import Profile
+    from programmes.models import LeadingGroupMember, Programme
+
+    from .models import TaskAssignment
+    from .services import task_save
+
+    for programme in Programme.objects.select_related("city").order_by("slug"):
+        orphans = list(programme.tasks.exclude(assignments__role=TaskAssignment.Role.LEAD))
+        if not orphans:
+            continue
+        seat = programme.leading_group.filter(
+            role=LeadingGroupMember.Role.OFFICE, agency__isnull=False
+        ).first()
+        office_agency = (
+            seat.agency if seat else programme.city.agencies.filter(name__contains="知识产权").first()
+        )
+        office = Profile.objects.filter(role=Profile.Role.OFFICE, city=programme.city).select_related("user")
+        user = office.first().user if office.exists() else None
+        if office_agency is None or user is None:
+            continue
+        for task in orphans:
+            support = [
+                a.agency for a in task.assignments.select_related("agency") if a.agency_id != office_agency.pk
+            ]
+            task_save(task=task, lead=[office_agency], support=support, user=user)
+        if stdout is not None:
+            stdout.write(f"  演示任务分工 {programme.slug}: {len(orphans)} 项任务由{office_agency.name}牵头")

@@ -83,12 +83,12 @@ def score_indicator(item, doc) -> tuple[Decimal, str]:
     if row is None:
         return Decimal(0), _("方案中没有名为“%(t)s”的指标。") % {"t": item.target}
     if row.status == "achieved":
-        return item.max_score, _("已完成：完成值 %(v)s%(u)s（%(p)s），目标 %(t)s%(u)s。") % {
-            "v": num(row.value),
-            "u": row.unit,
-            "p": row.value_period,
-            "t": row.target_display,
-        } if row.value is not None else _("已完成。")
+        if row.value is None:
+            return item.max_score, _("已完成。")
+        values = {"v": num(row.value), "u": row.unit, "p": row.value_period, "t": row.target_display}
+        if not row.value_period:  # a milestone: done, no period
+            return item.max_score, _("已完成：完成值 %(v)s%(u)s，目标 %(t)s%(u)s。") % values
+        return item.max_score, _("已完成：完成值 %(v)s%(u)s（%(p)s），目标 %(t)s%(u)s。") % values
     if row.completion is None:
         return Decimal(0), _("无数据，不得分。")
     capped = min(max(row.completion, Decimal(0)), Decimal(100))
@@ -103,9 +103,19 @@ def score_indicator(item, doc) -> tuple[Decimal, str]:
     }
 
 
+def section_name(title: str | None) -> str:
+    """How a framework item names a task section: its title; 工作任务 for a plan whose
+    tasks have no sections (Harbin's, Anshan's)."""
+    return title or _("工作任务")
+
+
 def score_task_section(item, doc) -> tuple[Decimal, str]:
     section = next(
-        (s for s in doc.task_sections if s.title == item.target or (s.ordinal and s.ordinal == item.target)),
+        (
+            s
+            for s in doc.task_sections
+            if section_name(s.title) == item.target or (s.ordinal and s.ordinal == item.target)
+        ),
         None,
     )
     if section is None:

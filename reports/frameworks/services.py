@@ -21,6 +21,7 @@ from ipcity.core.uploads import evidence_problem
 
 from .loader import AspectSpec, FrameworkSpec, ItemSpec, framework_spec_read
 from .models import Aspect, AssessmentEvidence, Framework, Item, ManualScore
+from .scoring import section_name
 
 D = Decimal
 
@@ -66,7 +67,7 @@ def default_spec(programme) -> FrameworkSpec:
             )
         )
     sections = list(dict.fromkeys(programme.tasks.order_by("order", "pk").values_list("section", flat=True)))
-    sections = [s or _("工作任务") for s in sections]
+    sections = [section_name(s) for s in sections]
     if sections:
         aspects.append(
             AspectSpec(
@@ -147,7 +148,7 @@ def _targets_check(programme, spec: FrameworkSpec) -> None:
     """Every automatic item names something the plan has (else the file is refused)."""
     known = {
         "indicator": set(programme.indicators.values_list("name", flat=True)),
-        "task_section": {s or _("工作任务") for s in programme.tasks.values_list("section", flat=True)}
+        "task_section": {section_name(s) for s in programme.tasks.values_list("section", flat=True)}
         | {t.section_ordinal for t in programme.tasks.all() if t.section_ordinal},
         "milestone": set(programme.phases.values_list("name", flat=True)),
         "funding_rule": set(programme.funding_rules.values_list("name", flat=True)),

@@ -45,16 +45,20 @@ TITLE_CHARS = 17
 @dataclass(frozen=True)
 class AreaChart:
     area: str
-    svg: str  # the <svg> document, without the XML prolog
+    rows: tuple[str, ...]  # one <svg> document per row of panels, without the XML prolog
     indicator_count: int
     skipped_milestones: int
 
     @property
-    def data_uri(self) -> str:
-        """The chart as an <img> source. An image rather than inline SVG: each chart keeps its
-        own ids (matplotlib numbers them from 1 in every figure, so inline charts would
-        share clip-path ids) and its SVG styles stay out of the page's CSS."""
-        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
+    def data_uris(self) -> list[str]:
+        """Each row of panels as an <img> source: a page can break between rows, so a large
+        area does not leave the page before it half empty. An image rather than inline SVG:
+        each keeps its own ids (matplotlib numbers them from 1 in every figure, so inline
+        charts would share clip-path ids) and its SVG styles stay out of the page's CSS."""
+        return [
+            "data:image/svg+xml;base64," + base64.b64encode(s.encode("utf-8")).decode("ascii")
+            for s in self.rows
+        ]
 
 
 def _short(name: str) -> str:
@@ -168,12 +172,12 @@ def _panel(
 
 
 def _ticks(scale: float) -> list[float]:
-    """Three or four round ticks from 0 up to the scale: 0, 5000, 10000, 15000."""
+    """Four to six round ticks from 0 up to the scale: 0, 10000, 20000, 30000 (the smallest
+    round step that gives at most five intervals)."""
     if scale <= 0:
         return [0.0]
-    raw = scale / 3.5
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    magnitude = 10 ** math.floor(math.log10(scale / 5))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if scale / (m * magnitude) <= 5)
     ticks, value = [], 0.0
     while value <= scale * 0.999:
         ticks.append(value)
@@ -206,28 +210,28 @@ def _register_font(family: str) -> None:
 
 def _draw(area: str, plotted: list[IndicatorRow], skipped: int, font_family: str) -> AreaChart:
     _register_font(font_family)
-    n_rows = math.ceil(len(plotted) / COLUMNS)
-    height = n_rows * PANEL_HEIGHT_IN
     cell = WIDTH_IN / COLUMNS
-    with matplotlib.rc_context(
-        {
-            "font.family": [font_family, "DejaVu Sans"],
-            "svg.fonttype": "none",
-            "svg.hashsalt": "ipcity-report",
-            "axes.unicode_minus": False,
-        }
-    ):
-        canvas = _Canvas(fig=Figure(figsize=(WIDTH_IN, height)), width=WIDTH_IN, height=height)
-        for i, row in enumerate(plotted):
-            r, c = divmod(i, COLUMNS)
-            _panel(canvas, c * cell, height - (r + 1) * PANEL_HEIGHT_IN, cell, PANEL_HEIGHT_IN, row)
-        canvas.finish()
-        buffer = io.StringIO()
-        canvas.fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype
-    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
-    return AreaChart(area=area, svg=svg, indicator_count=len(plotted), skipped_milestones=skipped)
+    rows = []
+    for start in range(0, len(plotted), COLUMNS):
+        with matplotlib.rc_context(
+            {
+                "font.family": [font_family, "DejaVu Sans"],
+                "svg.fonttype": "none",
+                "svg.hashsalt": "ipcity-report",
+                "axes.unicode_minus": False,
+            }
+        ):
+            height = PANEL_HEIGHT_IN
+            canvas = _Canvas(fig=Figure(figsize=(WIDTH_IN, height)), width=WIDTH_IN, height=height)
+            for c, row in enumerate(plotted[start : start + COLUMNS]):
+                _panel(canvas, c * cell, 0, cell, PANEL_HEIGHT_IN, row)
+            canvas.finish()
+            buffer = io.StringIO()
+            canvas.fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        svg = buffer.getvalue()
+        svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype
+        rows.append(re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S))
+    return AreaChart(area=area, rows=tuple(rows), indicator_count=len(plotted), skipped_milestones=skipped)
 
 
 def area_charts(grouped: dict[str, list[IndicatorRow]], font_family: str) -> list[AreaChart]:

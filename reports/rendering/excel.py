@@ -177,15 +177,22 @@ def workbook_bytes(doc) -> bytes:
     )
     if doc.kind != "quarterly":
         _plan_sheets(wb, doc)
+    if doc.chapters:  # the 自评报告's chapters as the office wrote them (Markdown)
+        sheet_title, parts = _("自评报告章节"), [(c.title, c.text) for c in doc.chapters.values()]
+    else:  # an agency's quarterly report
+        sheet_title, parts = (
+            _("工作总结与问题"),
+            [
+                (_("工作总结"), doc.work_summary),
+                (_("存在问题"), doc.problems),
+                (_("下一步工作"), doc.next_steps),
+            ],
+        )
     _sheet(
         wb,
-        _("工作总结与问题"),
-        [Column(_("部分"), 16), Column(_("内容"), 100)],
-        [
-            (_("工作总结"), doc.work_summary or _("尚未填写")),
-            (_("存在问题"), doc.problems or _("尚未填写")),
-            (_("下一步工作"), doc.next_steps or _("尚未填写")),
-        ],
+        sheet_title,
+        [Column(_("章节"), 16), Column(_("内容"), 100)],
+        [(title, (text or "").strip() or "—") for title, text in parts],
     )
     _sheet(
         wb,

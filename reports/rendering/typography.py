@@ -50,7 +50,8 @@ def _text_punctuation(text: str) -> str:
             before, after = neighbour(i, -1), neighbour(i, 1)
             if before.isdigit() and after.isdigit():
                 continue
-            if _is_cjk(before) or (_is_cjk(after) and not before.isascii()) or (_is_cjk(after) and ch != ","):
+            # A comma between a number and Chinese ("目标 32,000,完成率") separates clauses.
+            if _is_cjk(before) or _is_cjk(after):
                 chars[i] = _SIMPLE[ch]
     out = "".join(chars)
     # No spaces around full-width punctuation.

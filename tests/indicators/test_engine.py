@@ -157,7 +157,7 @@ def test_a_population_reported_in_persons_is_flagged_by_the_range_check(wuhan):
     pop = Statistic.objects.get(code="POP")
     assert (pop.unit, pop.max_value) == ("万人", Decimal("5000"))
     assert statistic_value_range_error(statistic=pop, value=12_000_000) == (
-        "常住人口(POP)的填报值 12000000 超过合理上限 5000万人,可能是单位错误:请按“万人”填报。"
+        "常住人口(POP)的填报值 12,000,000 超过合理上限 5000万人,可能是单位错误:请按“万人”填报。"
     )
     assert statistic_value_range_error(statistic=pop, value=1121) is None
     report(wuhan, "INV_VALID", 2019, 4, 30000)
@@ -166,12 +166,12 @@ def test_a_population_reported_in_persons_is_flagged_by_the_range_check(wuhan):
     row = values_of(wuhan, PER_10K)[-1]
     assert row.value is None
     assert row.reason == (
-        "POP 2019年第4季度填报值 12000000 超出合理范围(上限 5000万人),可能是单位错误(应按“万人”填报),请核实后更正。"
+        "POP 2019年第4季度填报值 12,000,000 超出合理范围(上限 5000万人),可能是单位错误(应按“万人”填报),请核实后更正。"
     )
     total = StatisticTotal.objects.get(programme=wuhan, statistic__code="POP", year=2019, quarter=4)
     assert total.value is None and "超出合理范围" in total.problem
     assert progress_of(wuhan, PER_10K).status == "no_data"
-    assert "12000000 超出合理范围" in progress_of(wuhan, PER_10K).reason
+    assert "12,000,000 超出合理范围" in progress_of(wuhan, PER_10K).reason
 
 
 @pytest.mark.django_db

@@ -58,6 +58,6 @@ def test_the_list_the_page_and_the_overview_print_the_same_figures(wuhan_flow, l
         assert "60.1%" in html  # 完成率
         assert "27.5%" in html  # 进展度
         assert "2019年" in html  # the reference period
-        assert "15816" in html and "2020年1—3季度" in html  # provisional, labelled
+        assert "15,816" in html and "2020年1—3季度" in html  # provisional, labelled
         assert "待年度数据" in html
     assert "仅供参考" in listing and "不作为完成值" in detail.content.decode()

@@ -195,7 +195,7 @@ def test_annual_flow_status_from_the_latest_full_year():
     assert (on.year, on.quarter, on.partial) == (2018, 4, False)
     assert "2019年1—2季度为 9500件,仅供参考" in on.reason
     assert on.projection == pytest.approx(32400)  # 18000 × 1.8
-    assert on.projection_text == "预计2020-12达到32400件(目标32000)"
+    assert on.projection_text == "预计2020-12达到32,400件(目标32,000)"
     assert assess(FLOW, [at(2018, 4, 17000)], baseline=BASE_FLOW).status == AT_RISK
     assert assess(FLOW, [at(2018, 4, 12000)], baseline=BASE_FLOW).status == BEHIND
 
@@ -578,9 +578,10 @@ def test_numbers_and_periods_read_as_people_write_them():
         "30",
         "28.4",
         "0.78",
-        "32000",
+        "32,000",
         "—",
     ]
+    assert fmt(8000.0) == "8000" and fmt(-123456.0) == "-123,456"  # four digits stay ungrouped
     assert period_label(2019, 4) == "2019年"
     assert period_label(2019, 3, partial=True) == "2019年1—3季度"
     assert period_label(2019, 2) == "2019年第2季度"

@@ -88,7 +88,7 @@ def test_a_flow_is_judged_on_its_latest_full_year_and_the_year_to_date_is_provis
     assert a.completion == pytest.approx(19228 / 32000)
     assert a.progress == pytest.approx(4854 / 17626)
     assert (a.provisional_value, a.provisional_period) == (15816, "2020年1—3季度")
-    assert "2020年1—3季度为 15816件,仅供参考,不作为完成值" in a.reason
+    assert "2020年1—3季度为 15,816件,仅供参考,不作为完成值" in a.reason
 
 
 def test_a_stock_is_judged_on_its_latest_quarter():

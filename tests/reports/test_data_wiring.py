@@ -175,3 +175,44 @@ def test_evidence_of_approved_reports_goes_into_the_annex_and_the_zip(
 def test_reporting_moves_the_data_change_time(wuhan, task_reports):
     _task, _lead, evidence = task_reports
     assert data.data_last_changed(wuhan) >= evidence.uploaded_at
+
+
+def test_report_data_reads_in_a_constant_number_of_queries_whatever_the_indicator_count(
+    make_report, wuhan, django_assert_max_num_queries
+):
+    """One assessment per indicator used to cost two queries each (45 for Wuhan's 20, 61 for
+    Yichang's 28): the whole document is now read in the same number of queries with 20
+    indicators as with 30."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from indicators.models import Indicator
+    from reports.selectors import report_document_build
+
+    indicator_recompute(programme=wuhan)
+    report = make_report("wuhan-2017", "acceptance")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            doc = report_document_build(report=report)
+        assert doc.indicators
+        return len(ctx.captured_queries)
+
+    before = queries()
+    template = Indicator.objects.filter(programme=wuhan, kind="level").order_by("order").first()
+    for n in range(10):
+        Indicator.objects.create(
+            programme=wuhan,
+            order=100 + n,
+            name=f"{template.name}（第{n + 1}个）",
+            area=template.area,
+            kind=template.kind,
+            comparator=template.comparator,
+            target=template.target,
+            unit=template.unit,
+            deadline=template.deadline,
+            formula=template.formula,
+        )
+    indicator_recompute(programme=wuhan)
+    assert Indicator.objects.filter(programme=wuhan).count() == 30
+    assert queries() == before

@@ -26,10 +26,19 @@ def test_workbook_has_the_reports_tables_with_frozen_headers(make_report):
         "资金预算与支出",
         "资金规则",
         "领导小组",
-        "工作总结与问题",
+        "自评报告章节",
         "证明材料",
     ]
     assert wb.sheetnames == expected
+    chapters = list(wb["自评报告章节"].iter_rows(min_row=2, values_only=True))
+    assert [c[0] for c in chapters] == [
+        "基本情况",
+        "主要做法与成效",
+        "典型案例",
+        "存在问题",
+        "下一步工作计划",
+    ]
+    assert all(c[1] == "—" for c in chapters)  # none written yet: a dash, never a placeholder
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2", ws.title
         assert all(c.font.bold for c in ws[1] if c.value), ws.title

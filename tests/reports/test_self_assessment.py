@@ -270,6 +270,10 @@ def test_chapter_text_is_sanitised_and_headings_numbered_officially():
 def test_punctuation_only_changes_in_chinese_text():
     assert zh_punctuation("(一)基本情况:已完成 3 项;1,234 件") == "（一）基本情况：已完成 3 项；1,234 件"
     assert zh_punctuation("R=0.53 (ratio), 12:30") == "R=0.53 (ratio), 12:30"
+    # a comma after a figure and before Chinese ends a clause
+    assert zh_punctuation("2020年为 33,410件,达到目标 32,000,完成率 104.4%。") == (
+        "2020年为 33,410件，达到目标 32,000，完成率 104.4%。"
+    )
 
 
 # --- draft and final ----------------------------------------------------------------------

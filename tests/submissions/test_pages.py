@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def wuhan_demo(wuhan):
     from submissions.demo import _anchors, _load_programme
 
-    _load_programme(wuhan, _anchors(), timezone.localdate())
+    _load_programme(wuhan, _anchors())
     return wuhan
 
 
