@@ -131,7 +131,12 @@ def is_evaluator_of_programme(user, obj) -> bool:
     if not (profile and profile.role == Profile.Role.EVALUATOR):
         return False
     programme_id = _programme_id_of(obj)
-    return programme_id is not None and profile.programmes.filter(pk=programme_id).exists()
+    if programme_id is None:
+        return False
+    # Read once per profile object (one request): a list of N programmes asks N times.
+    if not hasattr(profile, "_assigned_programme_ids"):
+        profile._assigned_programme_ids = set(profile.programmes.values_list("pk", flat=True))
+    return programme_id in profile._assigned_programme_ids
 
 
 @rules.predicate
@@ -151,7 +156,11 @@ def is_province_of_city(user, obj) -> bool:
         return False
     from programmes.models import City
 
-    return City.objects.filter(pk=city_id, province=profile.province).exists()
+    if not hasattr(profile, "_province_city_ids"):  # once per profile object (one request)
+        profile._province_city_ids = set(
+            City.objects.filter(province=profile.province).values_list("pk", flat=True)
+        )
+    return city_id in profile._province_city_ids
 
 
 @rules.predicate

@@ -8,7 +8,9 @@ loaders of `make run`), the engine's results and a report per programme; collect
 files; starts gunicorn as the deployment does (tests/smoke_support.ServiceProcess, the
 environment of tests/production_env); then for each role (office, reporter, evaluator,
 province) runs 20 users at once, each logged in with its own session cookie, each opening
-the role's main pages `--rounds` times. Prints, per page: requests, p50 and p95 in ms,
+the role's main pages `--rounds` times; then office users approve three resubmitted statistics
+items each, one request at a time (`bench approval: p95 X ms (aim < 300 ms)`, the recompute
+written and enqueued on Redis). Prints, per page: requests, p50 and p95 in ms,
 queries per request (an X-Bench-Queries header added by this file's WSGI wrapper, which only
 the bench serves: nothing in the portal counts queries), and requests/s per role. The last
 line is `bench pages: p95 X ms (aim < 150 ms)`, X the worst page's p95.
@@ -204,9 +206,25 @@ def build(n_programmes: int, n_users: int, folder: Path) -> dict:
                     "agency": agency or "",
                 }
             )
+    from django.utils import timezone
+
     from indicators.models import StatisticValue
     from submissions.models import ReportingRound, Submission
     from tasks.models import TaskReport
+
+    # Items for the approval timing: in each office user's programme, three statistics items
+    # of the last round put back to 已提交 (bench setup, as if their agencies had resubmitted).
+    approvals = []
+    for office in users["office"]:
+        items = list(
+            Submission.objects.filter(
+                round__programme__slug=office["slug"], kind="statistics", state="approved"
+            ).order_by("-round__year", "-round__quarter", "pk")[:3]
+        )
+        Submission.objects.filter(pk__in=[i.pk for i in items]).update(
+            state="submitted", submitted_at=timezone.now(), reviewed_at=None, reviewed_by=None
+        )
+        approvals += [(office["username"], item.pk) for item in items]
 
     counts = {
         "programmes": len(programmes),
@@ -216,7 +234,12 @@ def build(n_programmes: int, n_users: int, folder: Path) -> dict:
         "statistic values": StatisticValue.objects.count(),
         "task reports": TaskReport.objects.count(),
     }
-    return {"users": users, "counts": counts, "seconds": time.perf_counter() - started}
+    return {
+        "users": users,
+        "counts": counts,
+        "approvals": approvals,
+        "seconds": time.perf_counter() - started,
+    }
 
 
 def round_mean(values: list[int]) -> float:
@@ -268,6 +291,23 @@ def drive(port: int, role: str, users: list[dict], rounds: int) -> tuple[dict, f
     return samples, total / wall
 
 
+def approve_all(port: int, approvals: list[tuple[str, int]]) -> list[float]:
+    """One office user at a time approves its items, one POST each (the review page's
+    button), as the production stack answers it: the item approved and its recompute
+    written as a JobRun and enqueued on Redis. Returns the milliseconds of each request."""
+    sessions: dict[str, object] = {}
+    times = []
+    for username, item in approvals:
+        browser = sessions.get(username) or sessions.setdefault(username, user_session(port, username))
+        browser.get(f"/submissions/{item}/")  # the page the button is on (its CSRF cookie)
+        t = time.perf_counter()
+        answer = browser.post(f"/submissions/{item}/approve/", {}, follow=False)
+        times.append((time.perf_counter() - t) * 1000)
+        if answer.status != 302:
+            raise SystemExit(f"approval of item {item} answered {answer.status}: {answer.text[:500]}")
+    return times
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
@@ -317,6 +357,22 @@ def main() -> None:
                 q = f"{queries[0]}" if len(queries) == 1 else f"{queries[0]}–{queries[-1]}"
                 print(f"  {name:<18} {len(got):>5} {p50:>8.0f} {p95:>8.0f} {q:>9} {bad:>8}")
                 rows.append((role, name, p95, bad))
+        from indicators.services import RECOMPUTE_JOB_KIND
+        from ipcity.core.models import JobRun
+        from submissions.models import Submission
+
+        before = JobRun.objects.filter(kind=RECOMPUTE_JOB_KIND).count()
+        times = approve_all(port, world["approvals"])
+        approved = Submission.objects.filter(
+            pk__in=[i for _u, i in world["approvals"]], state="approved"
+        ).count()
+        enqueued = JobRun.objects.filter(kind=RECOMPUTE_JOB_KIND).count() - before
+        print(
+            f"\napproval (production settings, recompute enqueued on Redis): {len(times)} requests, "
+            f"p50 {percentile(times, 50):.0f} ms, p95 {percentile(times, 95):.0f} ms; "
+            f"{approved} approved, {enqueued} recompute jobs written"
+        )
+        print(f"bench approval: p95 {percentile(times, 95):.0f} ms (aim < 300 ms)")
         failures = [(r, n, b) for r, n, _p, b in rows if b]
         if failures:
             print("\npages answering other than 200: " + ", ".join(f"{r}/{n} ({b}×)" for r, n, b in failures))
@@ -324,6 +380,9 @@ def main() -> None:
     finally:
         for process in processes:
             process.stop()
+        import redis
+
+        redis.Redis.from_url(args.redis_url).flushdb()  # the bench's own db: no job left queued
         from django.db import connections
 
         connections.close_all()

@@ -181,6 +181,31 @@ def test_the_production_stack_serves_the_office_workflow(stack):
         ("succeeded", 2, 1)
     ]
 
+    # a correction cycle on the demo's approved year-end figures (all plans have ended, so
+    # the last round's statistics are in): the office reopens the 市科技局 reporter's latest
+    # statistics item, the reporter resubmits it over HTTP, the office approves it below
+    [(reopen_id,)] = query(
+        db,
+        "SELECT s.id FROM submissions_submission s "
+        "JOIN submissions_reportinground r ON r.id = s.round_id "
+        "JOIN programmes_programme p ON p.id = r.programme_id "
+        "JOIN accounts_profile f ON f.agency_id = s.agency_id "
+        "JOIN auth_user u ON u.id = f.user_id "
+        "WHERE p.slug = %s AND s.kind = 'statistics' AND s.state = 'approved' "
+        "AND u.username = 'reporter_wuhan_kjj' ORDER BY r.year DESC, r.quarter DESC LIMIT 1",
+        [SLUG],
+    )
+    reopened = browser.post(f"/submissions/{reopen_id}/reopen/", {"reason": "请核对第四季度数据。"})
+    assert reopened.status == 200 and "已重新开放" in reopened.text, reopened.text[:2000]
+    reporter = Browser(port)
+    reporter.get("/login/")
+    signed_in = reporter.post(
+        "/login/", {"username": "reporter_wuhan_kjj", "password": PASSWORD}, follow=False
+    )
+    assert signed_in.status == 302, signed_in.text[:2000]
+    resubmitted = reporter.post(f"/submissions/{reopen_id}/submit/", {})
+    assert resubmitted.status == 200 and "已提交" in resubmitted.text, resubmitted.text[:2000]
+
     # approve a submitted statistics item from the review queue; its recompute lands
     queue = browser.get(f"/review/?programme={SLUG}&kind=statistics")
     assert queue.status == 200

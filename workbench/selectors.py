@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +18,7 @@ from indicators.models import IndicatorProgress
 from programmes.models import Phase
 from reports.models import Report
 from submissions.models import ReportingRound, Submission
-from submissions.selectors import reporting_rates, review_queue_for_user, workspace_for_user
+from submissions.selectors import reporting_rates_by_programme, review_queue_for_user, workspace_for_user
 from tasks.models import Task, TaskAssignment, TaskReport
 
 DUE_SOON_DAYS = 7  # 黄: due within a week (督办's three colours)
@@ -35,54 +35,82 @@ def _month_end(month: str) -> date:
 def agency_colours(*, round: ReportingRound, today: date) -> dict:
     """Agencies of a round in 督办's colours: 绿 every item submitted or approved, 红 not all
     and the due date passed, 黄 not all and due within 7 days; the rest are still open."""
-    states: dict[int, list[str]] = defaultdict(list)
+    return agency_colours_by_round(rounds=[round], today=today)[round.pk]
+
+
+def agency_colours_by_round(*, rounds: list[ReportingRound], today: date) -> dict[int, dict]:
+    """`agency_colours` of many rounds in one query: round id → colours."""
+    states: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
     names = {}
-    for agency_id, name, state in round.submissions.values_list("agency_id", "agency__name", "state"):
-        states[agency_id].append(state)
+    for round_id, agency_id, name, state in Submission.objects.filter(round__in=rounds).values_list(
+        "round_id", "agency_id", "agency__name", "state"
+    ):
+        states[round_id][agency_id].append(state)
         names[agency_id] = name
-    out = {"red": [], "yellow": [], "green": [], "open": []}
-    for agency_id, item_states in states.items():
-        done = all(s in Submission.DONE_STATES for s in item_states)
-        if done:
-            colour = "green"
-        elif today > round.due_date:
-            colour = "red"
-        elif round.due_date - today <= timedelta(days=DUE_SOON_DAYS):
-            colour = "yellow"
-        else:
-            colour = "open"
-        out[colour].append({"id": agency_id, "name": names[agency_id]})
-    for rows in out.values():
-        rows.sort(key=lambda r: r["name"])
-    return out
-
-
-def _report_quarter(programme, today: date) -> tuple[int, int]:
-    """The quarter whose lead reports count: the latest round's, else today's."""
-    latest = programme.reporting_rounds.order_by("-year", "-quarter").first()
-    if latest is not None:
-        return latest.year, latest.quarter
-    return today.year, (today.month - 1) // 3 + 1
+    result = {}
+    for round in rounds:
+        out = {"red": [], "yellow": [], "green": [], "open": []}
+        for agency_id, item_states in states[round.pk].items():
+            done = all(s in Submission.DONE_STATES for s in item_states)
+            if done:
+                colour = "green"
+            elif today > round.due_date:
+                colour = "red"
+            elif round.due_date - today <= timedelta(days=DUE_SOON_DAYS):
+                colour = "yellow"
+            else:
+                colour = "open"
+            out[colour].append({"id": agency_id, "name": names[agency_id]})
+        for rows in out.values():
+            rows.sort(key=lambda r: r["name"])
+        result[round.pk] = out
+    return result
 
 
 def task_attention(*, programme, today: date) -> dict:
     """Tasks whose lead agency reported 滞后, and tasks without a lead report, this quarter."""
-    year, quarter = _report_quarter(programme, today)
-    tasks = list(Task.objects.filter(programme=programme, is_archived=False).order_by("order"))
+    return task_attention_by_programme(programmes=[programme], today=today)[programme.pk]
+
+
+def task_attention_by_programme(*, programmes, today: date) -> dict[int, dict]:
+    """`task_attention` of many programmes in four queries. The quarter whose lead reports
+    count is each programme's latest round's, else today's."""
+    programmes = list(programmes)
+    latest: dict[int, tuple[int, int]] = {}
+    for programme_id, year, quarter in ReportingRound.objects.filter(programme__in=programmes).values_list(
+        "programme_id", "year", "quarter"
+    ):
+        latest[programme_id] = max(latest.get(programme_id, (0, 0)), (year, quarter))
+    current = (today.year, (today.month - 1) // 3 + 1)
+    quarter_of = {p.pk: latest.get(p.pk, current) for p in programmes}
+    tasks = list(Task.objects.filter(programme__in=programmes, is_archived=False).order_by("order"))
     leads = defaultdict(set)
     for task_id, agency_id in TaskAssignment.objects.filter(
         task__in=tasks, role=TaskAssignment.Role.LEAD
     ).values_list("task_id", "agency_id"):
         leads[task_id].add(agency_id)
+    periods = Q()
+    for year, quarter in set(quarter_of.values()):
+        periods |= Q(year=year, quarter=quarter)
+    programme_of = {t.pk: t.programme_id for t in tasks}
     lead_reports = defaultdict(list)
-    for task_id, agency_id, status in TaskReport.objects.filter(
-        task__in=tasks, year=year, quarter=quarter, is_current=True
-    ).values_list("task_id", "agency_id", "status"):
-        if agency_id in leads[task_id]:
+    reports = TaskReport.objects.filter(periods, task__in=tasks, is_current=True)
+    for task_id, agency_id, year, quarter, status in reports.values_list(
+        "task_id", "agency_id", "year", "quarter", "status"
+    ):
+        if (year, quarter) == quarter_of[programme_of[task_id]] and agency_id in leads[task_id]:
             lead_reports[task_id].append(status)
-    delayed = [t for t in tasks if TaskReport.Status.DELAYED in lead_reports[t.pk]]
-    unreported = [t for t in tasks if leads[t.pk] and not lead_reports[t.pk]]
-    return {"year": year, "quarter": quarter, "delayed": delayed, "unreported": unreported}
+    out = {}
+    for programme in programmes:
+        mine = [t for t in tasks if t.programme_id == programme.pk]
+        year, quarter = quarter_of[programme.pk]
+        out[programme.pk] = {
+            "year": year,
+            "quarter": quarter,
+            "delayed": [t for t in mine if TaskReport.Status.DELAYED in lead_reports[t.pk]],
+            "unreported": [t for t in mine if leads[t.pk] and not lead_reports[t.pk]],
+        }
+    return out
 
 
 def next_milestones(*, programmes, today: date, limit: int = 5) -> list[dict]:
@@ -91,7 +119,7 @@ def next_milestones(*, programmes, today: date, limit: int = 5) -> list[dict]:
     phases = (
         Phase.objects.filter(programme__in=programmes, milestone__isnull=False, reached_on__isnull=True)
         .filter(end__gte=month, is_archived=False)
-        .select_related("programme")
+        .select_related("programme__city")
         .order_by("end", "programme__slug")[:limit]
     )
     out = []
@@ -123,8 +151,9 @@ def indicator_status_chart(*, programmes) -> dict:
 def agency_rate_chart(*, programmes, today: date, limit: int = 15) -> list[dict]:
     """Agencies ranked by reporting rate, then on-time rate, over every past-due round."""
     rows = []
+    rates = reporting_rates_by_programme(programmes=programmes, today=today)
     for programme in programmes:
-        for row in reporting_rates(programme=programme, agency_ids=None, today=today)["rows"]:
+        for row in rates[programme.pk]["rows"]:
             rows.append(
                 {
                     "agency": row["agency"].name,
@@ -140,18 +169,20 @@ def agency_rate_chart(*, programmes, today: date, limit: int = 15) -> list[dict]
 def office_home(*, user, today: date | None = None) -> dict:
     """The office's 工作台: every count opens the list it counts."""
     today = today or timezone.localdate()
-    programmes = programme_list_for_user(user=user).order_by("slug")
+    programmes = programme_list_for_user(user=user).select_related("city").order_by("slug")
     pending = review_queue_for_user(user=user)
     rounds = []
-    for round in (
+    open_rounds = list(
         ReportingRound.objects.filter(programme__in=programmes, status=ReportingRound.Status.OPEN)
-        .select_related("programme")
+        .select_related("programme__city")
         .order_by("due_date", "programme__slug")
-    ):
+    )
+    colours = agency_colours_by_round(rounds=open_rounds, today=today)
+    for round in open_rounds:
         rounds.append(
             {
                 "round": round,
-                "colours": agency_colours(round=round, today=today),
+                "colours": colours[round.pk],
                 "days": (round.due_date - today).days,
                 "overdue": (today - round.due_date).days,
                 "url": round.get_absolute_url(),
@@ -164,8 +195,9 @@ def office_home(*, user, today: date | None = None) -> dict:
         .values_list("status", "n")
     )
     per_programme = []
+    attention = task_attention_by_programme(programmes=programmes, today=today)
     for programme in programmes:
-        tasks = task_attention(programme=programme, today=today)
+        tasks = attention[programme.pk]
         per_programme.append(
             {
                 "programme": programme,
@@ -259,8 +291,9 @@ def province_home(*, user, today: date | None = None) -> dict:
         .values_list("round__programme_id", "n")
     )
     rows = []
+    all_rates = reporting_rates_by_programme(programmes=programmes, today=today)
     for programme in programmes:
-        rates = reporting_rates(programme=programme, agency_ids=None, today=today)
+        rates = all_rates[programme.pk]
         rows.append(
             {
                 "programme": programme,

@@ -24,17 +24,6 @@ def user(name):
 
 
 @pytest.fixture
-def province_user(db):
-    return user_with_role_ensure(
-        username="province_hubei",
-        password="demo12345",
-        role=Profile.Role.PROVINCE,
-        display_name="湖北省局",
-        province="湖北省",
-    )
-
-
-@pytest.fixture
 def hubei(province_user):
     from programmes.models import City
 
