@@ -3,6 +3,7 @@ commands and reports, and the lineage of a computed number back to the uploads."
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pandas as pd
@@ -73,10 +74,7 @@ def statistic_rows_frame(
         .values_list("programme_id", "id", "version", "statistic_id", "area", "year", "quarter", "v")
     )
     sql, params = qs.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        records = cursor.fetchall()
-    frame = pd.DataFrame.from_records(records, columns=FRAME_COLUMNS)
+    frame = _rows_read(sql, params)
     if frame.empty:
         return frame
     if catalogue is not None:
@@ -86,6 +84,32 @@ def statistic_rows_frame(
     frame["code"] = frame["code"].map(code_of)
     frame["value"] = frame["value"].astype("float64")
     return frame
+
+
+def _rows_read(sql: str, params) -> pd.DataFrame:
+    """The engine's rows into pandas. On PostgreSQL through COPY (the same query, its text
+    streamed as CSV straight into pandas: no Python tuple per row, the bench's floor
+    mechanism); elsewhere (SQLite for `make run`) through the cursor."""
+    if connection.vendor == "postgresql":
+        buffer = io.StringIO()
+        with connection.cursor() as cursor:
+            query = cursor.mogrify(sql, params).decode()
+            cursor.cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH CSV", buffer)
+        buffer.seek(0)
+        if not buffer.getvalue():
+            return pd.DataFrame(columns=FRAME_COLUMNS)
+        return pd.read_csv(
+            buffer,
+            header=None,
+            names=FRAME_COLUMNS,
+            dtype={"area": str, "value": "float64"},
+            keep_default_na=False,  # area "" stays "", not NaN
+            na_values={"value": [""]},  # a NULL value (a row that says why there is none)
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        records = cursor.fetchall()
+    return pd.DataFrame.from_records(records, columns=FRAME_COLUMNS)
 
 
 def indicator_get_for_user(*, user, slug: str, pk: int) -> tuple:
