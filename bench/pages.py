@@ -8,7 +8,8 @@ loaders of `make run`), the engine's results and a report per programme; collect
 files; starts gunicorn as the deployment does (tests/smoke_support.ServiceProcess, the
 environment of tests/production_env); then for each role (office, reporter, evaluator,
 province) runs 20 users at once, each logged in with its own session cookie, each opening
-the role's main pages `--rounds` times; then office users approve three resubmitted statistics
+the role's main pages `--rounds` times (after one user alone, three times: the "alone" column,
+the page's service time without queueing); then office users approve three resubmitted statistics
 items each, one request at a time (`bench approval: p95 X ms (aim < 300 ms)`, the recompute
 written and enqueued on Redis). Prints, per page: requests, p50 and p95 in ms,
 queries per request (an X-Bench-Queries header added by this file's WSGI wrapper, which only
@@ -344,9 +345,13 @@ def main() -> None:
         port = processes[0].port
         rows, worst = [], 0.0
         for role in ROLES:
+            # One user alone first: the page's own service time, without queueing behind others.
+            solo, _rps = drive(port, role, world["users"][role][:1], 3)
             samples, rps = drive(port, role, world["users"][role], rounds)
             print(f"\n{role}: {len(world['users'][role])} concurrent users, {rps:.1f} requests/s")
-            print(f"  {'page':<18} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'queries':>9} {'not 200':>8}")
+            print(
+                f"  {'page':<18} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'alone ms':>9} {'queries':>9} {'not 200':>8}"
+            )
             for name, _template in PAGES[role]:
                 got = samples[name]
                 ms = [s[0] for s in got]
@@ -355,7 +360,8 @@ def main() -> None:
                 p50, p95 = percentile(ms, 50), percentile(ms, 95)
                 worst = max(worst, p95)
                 q = f"{queries[0]}" if len(queries) == 1 else f"{queries[0]}–{queries[-1]}"
-                print(f"  {name:<18} {len(got):>5} {p50:>8.0f} {p95:>8.0f} {q:>9} {bad:>8}")
+                alone = percentile([x[0] for x in solo[name]], 50)
+                print(f"  {name:<18} {len(got):>5} {p50:>8.0f} {p95:>8.0f} {alone:>9.0f} {q:>9} {bad:>8}")
                 rows.append((role, name, p95, bad))
         from indicators.services import RECOMPUTE_JOB_KIND
         from ipcity.core.models import JobRun

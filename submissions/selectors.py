@@ -433,6 +433,32 @@ def reporting_rates_by_programme(
     return out
 
 
+def reporting_rate_totals(*, programmes, today: date | None = None) -> dict[int, dict]:
+    """Each programme's overall reporting and on-time rates (the figures `reporting_rates`
+    sums up), counted in the database in one query: programme id → {"rate", "on_time_rate"}.
+    For pages that show only the totals, side by side (the province home)."""
+    from django.db.models import Count, Q
+
+    today = today or timezone.localdate()
+    done = Q(state__in=Submission.DONE_STATES)
+    rows = (
+        Submission.objects.filter(round__programme__in=programmes, round__due_date__lt=today)
+        .values("round__programme_id")
+        .annotate(
+            due=Count("pk"),
+            done=Count("pk", filter=done),
+            on_time=Count("pk", filter=done & Q(is_late=False)),
+        )
+    )
+    out = {p.pk: {"rate": None, "on_time_rate": None} for p in programmes}
+    for row in rows:
+        out[row["round__programme_id"]] = {
+            "rate": round(100 * row["done"] / row["due"], 1),
+            "on_time_rate": round(100 * row["on_time"] / row["due"], 1),
+        }
+    return out
+
+
 def workspace_for_user(*, user, today: date | None = None) -> dict:
     """A reporter's "this quarter": the open rounds with its items and their states, and
     the rounds closed before."""

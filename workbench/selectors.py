@@ -18,7 +18,12 @@ from indicators.models import IndicatorProgress
 from programmes.models import Phase
 from reports.models import Report
 from submissions.models import ReportingRound, Submission
-from submissions.selectors import reporting_rates_by_programme, review_queue_for_user, workspace_for_user
+from submissions.selectors import (
+    reporting_rate_totals,
+    reporting_rates_by_programme,
+    review_queue_for_user,
+    workspace_for_user,
+)
 from tasks.models import Task, TaskAssignment, TaskReport
 
 DUE_SOON_DAYS = 7  # 黄: due within a week (督办's three colours)
@@ -291,7 +296,7 @@ def province_home(*, user, today: date | None = None) -> dict:
         .values_list("round__programme_id", "n")
     )
     rows = []
-    all_rates = reporting_rates_by_programme(programmes=programmes, today=today)
+    all_rates = reporting_rate_totals(programmes=programmes, today=today)
     for programme in programmes:
         rates = all_rates[programme.pk]
         rows.append(

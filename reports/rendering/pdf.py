@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from .fonts import cjk_font_family
+from .typography import zh_punctuation
 
 CELL_TEXT_CLIP = 600  # characters of a task's text in the task table (the workbook has it all)
 CELL_TEXT_CLIP_SHORT = 240  # of a progress report's text and problems in the narrow status column
@@ -57,7 +58,8 @@ def report_html(doc, *, font_family: str | None = None) -> str:
         {
             "doc": doc,
             "font_family": family,
-            "running_title_css": mark_safe(css_string(doc.full_title)),  # noqa: S308 - escaped above
+            # the running header is CSS, outside the body the typesetter reads: punctuate it here
+            "running_title_css": mark_safe(css_string(zh_punctuation(doc.full_title))),  # noqa: S308 - escaped above
             "footer_css": mark_safe(page_footer_css()),  # noqa: S308 - escaped above
             # Longest texts a table cell shows: a row never splits, so it must fit on a page.
             "clip": CELL_TEXT_CLIP,

@@ -318,6 +318,11 @@ def test_a_draft_is_watermarked_and_a_final_has_its_issuing_page(make_report, of
         assert heading in text, heading
     assert "（一）健全机制" in text and "自评得分" in text and "评价指标" in text
     assert "(一)" not in text and "尚未填写" not in text
+    # no half-width punctuation against Chinese anywhere, the running header included
+    import re
+
+    assert not re.findall(r"[\u4e00-\u9fff][,:;()]|[,:;()][\u4e00-\u9fff]", text)
+    assert "方案（2017—2020年）实施情况验收报告" in text
     assert final.score_table and all("score" in row for row in final.score_table)
     assert "武汉市推进国家知识产权强市创建工作领导小组办公室" in text
 

@@ -186,3 +186,14 @@ def test_programme_has_a_reporting_tab(login):
         .content.decode()
     )
     assert reverse("submissions:round_list", args=["wuhan-2017"]) in page and "填报" in page
+
+
+def test_rate_totals_counted_in_the_database_agree_with_the_per_agency_rates(wuhan_demo):
+    """The province home's side-by-side totals (one aggregate query) are the same figures
+    as the reporting-rates page sums up agency by agency."""
+    from submissions.selectors import reporting_rate_totals, reporting_rates
+
+    full = reporting_rates(programme=wuhan_demo, agency_ids=None)
+    totals = reporting_rate_totals(programmes=[wuhan_demo])[wuhan_demo.pk]
+    assert full["rate"] is not None and 0 < full["on_time_rate"] <= full["rate"] <= 100
+    assert totals == {"rate": full["rate"], "on_time_rate": full["on_time_rate"]}
