@@ -165,3 +165,30 @@ def demo_funding_load() -> None:
                 line.market_based, marked = True, marked + line.amount
             for line in lines:
                 line.save()
+
+
+def demo_phases_load() -> None:
+    """Phases the plans have passed marked reached (on the last day of their end month), by
+    the city's office through the plan-object service, as an office records them; phases
+    already marked are left alone."""
+    import calendar
+
+    from django.utils import timezone
+
+    from .services import plan_object_save
+
+    today = timezone.localdate()
+    for programme in Programme.objects.select_related("city"):
+        profile = (
+            Profile.objects.filter(role=Profile.Role.OFFICE, city=programme.city)
+            .select_related("user")
+            .first()
+        )
+        if profile is None:
+            continue
+        for phase in programme.phases.filter(reached_on__isnull=True, is_archived=False):
+            year, month = map(int, phase.end.split("-"))
+            end = date(year, month, calendar.monthrange(year, month)[1])
+            if end < today:
+                phase.reached_on = end
+                plan_object_save(obj=phase, programme=programme, user=profile.user)

@@ -764,8 +764,10 @@ def funding(programme: Programme, as_of: date) -> FundingView:
 # --- when the data last changed -----------------------------------------------------------
 
 
-def data_last_changed(programme: Programme) -> datetime | None:
-    """The latest change to anything a report of this programme is built from.
+def data_last_changed(programme: Programme, as_of: date | None = None) -> datetime | None:
+    """The latest change to anything a report of this programme is built from; with
+    `as_of`, reported data of later quarters do not count (a mid-term report written in
+    2022 is not "updated" by the figures of 2023).
 
     Plan objects are audited (django-simple-history), so their history tables also catch
     deletions (leading-group rows are not audited; their changes go with the programme's).
@@ -779,25 +781,36 @@ def data_last_changed(programme: Programme) -> datetime | None:
 
     stamps = [programme.updated_at]
     for model in (Indicator, Task, Phase, FundingRule, FundingBudget, FundingExpense, StatisticOwner):
-        stamps.append(
-            model.history.model.objects.filter(programme_id=programme.pk).aggregate(m=Max("history_date"))[
-                "m"
-            ]
-        )
+        history = model.history.model.objects.filter(programme_id=programme.pk)
+        if as_of is not None and model is FundingExpense:  # the ledger is data: up to the as-of
+            history = history.filter(date__lte=as_of)
+        elif as_of is not None and model is FundingBudget:
+            history = history.filter(year__lte=as_of.year)
+        stamps.append(history.aggregate(m=Max("history_date"))["m"])
     stamps.append(
         TaskAssignment.history.model.objects.filter(task__programme_id=programme.pk).aggregate(
             m=Max("history_date")
         )["m"]
     )
-    stamps.append(StatisticValue.objects.filter(programme=programme).aggregate(m=Max("reported_at"))["m"])
-    stamps.append(TaskReport.objects.filter(task__programme=programme).aggregate(m=Max("reported_at"))["m"])
-    stamps.append(EvidenceFile.objects.filter(task__programme=programme).aggregate(m=Max("uploaded_at"))["m"])
-    stamps.append(Submission.objects.filter(round__programme=programme).aggregate(m=Max("reviewed_at"))["m"])
-    stamps.append(
-        MilestoneCompletion.objects.filter(indicator__programme=programme).aggregate(m=Max("recorded_at"))[
-            "m"
-        ]
-    )
+    values = StatisticValue.objects.filter(programme=programme)
+    reports = TaskReport.objects.filter(task__programme=programme)
+    evidence = EvidenceFile.objects.filter(task__programme=programme)
+    reviews = Submission.objects.filter(round__programme=programme)
+    milestones = MilestoneCompletion.objects.filter(indicator__programme=programme)
+    if as_of is not None:
+        year, quarter = quarter_as_of(as_of)
+        up_to = Q(year__lt=year) | Q(year=year, quarter__lte=quarter)
+        values, reports = values.filter(up_to), reports.filter(up_to)
+        reviews = reviews.filter(Q(round__year__lt=year) | Q(round__year=year, round__quarter__lte=quarter))
+        evidence = evidence.filter(
+            Q(reports__year__lt=year) | Q(reports__year=year, reports__quarter__lte=quarter)
+        ).distinct()
+        milestones = milestones.filter(done_on__lte=as_of)
+    stamps.append(values.aggregate(m=Max("reported_at"))["m"])
+    stamps.append(reports.aggregate(m=Max("reported_at"))["m"])
+    stamps.append(evidence.aggregate(m=Max("uploaded_at"))["m"])
+    stamps.append(reviews.aggregate(m=Max("reviewed_at"))["m"])
+    stamps.append(milestones.aggregate(m=Max("recorded_at"))["m"])
     found = [s for s in stamps if s]
     return max(found) if found else None
 

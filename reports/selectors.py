@@ -245,7 +245,7 @@ def report_document_build(*, report: Report, progress: ProgressCallback | None =
         title=report.title,
         full_title=f"{programme.title}{report.title}",
         as_of=as_of,
-        data_changed_at=max(filter(None, [data.data_last_changed(programme), report.updated_at])),
+        data_changed_at=max(filter(None, [data.data_last_changed(programme, as_of), report.updated_at])),
         doc_number=report.doc_number,
         issuing_office=report.issuing_office or report_default_office(programme=programme),
         basics=basics,

@@ -105,6 +105,10 @@ def test_funding_follows_each_plans_own_rules_and_differs_by_city(demo):
 def test_milestones_are_mostly_done_with_evidence_before_their_deadline(demo):
     done = MilestoneCompletion.objects.filter(is_done=True)
     assert done.count() >= 3
+    from programmes.models import Phase
+
+    passed = Phase.objects.filter(programme__slug="harbin-2016")
+    assert passed.exists() and not passed.filter(reached_on=None).exists()  # the plan ended in 2018
     for record in done:
         assert record.evidence and record.evidence_name.endswith(".pdf")
         assert _quarter(record.recorded_at) == (record.done_on.year, (record.done_on.month - 1) // 3 + 1)
@@ -118,3 +122,8 @@ def test_the_acceptance_report_dates_its_data_inside_the_story(demo):
     doc = report_document_build(report=report)
     assert date(2020, 10, 1) <= doc.data_changed_at.date() <= report.issued_on
     assert doc.basics.status_label == "实施期满"
+    # a mid-term report is not "updated" by the figures of the quarters after it
+    midterm = Report.objects.get(programme__slug="yichang-2020", kind="midterm")
+    doc = report_document_build(report=midterm)
+    assert doc.data_changed_at.date() <= midterm.issued_on < date(2023, 1, 1)
+    assert doc.basics.status_label == "实施中"

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from programmes.demo import DEMO_PASSWORD, demo_funding_load, demo_users_load
+from programmes.demo import DEMO_PASSWORD, demo_funding_load, demo_phases_load, demo_users_load
 
 
 class Command(BaseCommand):
@@ -15,6 +15,7 @@ class Command(BaseCommand):
             raise CommandError("演示数据只能在 DEBUG 模式下加载(或加 --i-know-this-is-demo)。")
         users = demo_users_load()
         demo_funding_load()
+        demo_phases_load()
         for hook in self.extra_loaders():
             hook(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"演示账号(密码均为 {DEMO_PASSWORD}):"))
