@@ -344,14 +344,17 @@ def indicator_recompute(
             # value keeps pointing at the totals it was computed from.
             changed = set(statistic_codes or [])
             while True:
-                moved = _totals_diff(locked, scope, result, _stat_ids(scope, catalogue))[3] - changed
+                diff = _totals_diff(locked, scope, result, _stat_ids(scope, catalogue))
+                moved = diff[3] - changed
                 if not moved:
                     break
                 changed |= moved
                 scope = _Scope(locked, sorted(changed), indicator_ids)
                 result, hashes, _data, catalogue = _compute(locked, scope, lambda *a: None, today)
             summary.update(indicators=len(scope.indicators), statistic_codes=scope.codes)
-        counts = _write(locked, scope, result, hashes, catalogue)
+        else:
+            diff = None
+        counts = _write(locked, scope, result, hashes, catalogue, totals_diff=diff)
     summary.update(counts)
     summary["statuses"] = dict(Counter(r.assessment.status for r in result.indicators))
     summary["seconds"] = round(time.perf_counter() - started, 3)
@@ -391,14 +394,22 @@ def _stat_ids(scope: _Scope, catalogue: dict) -> dict:
 
 
 def _write(
-    programme, scope: _Scope, result: engine.ProgrammeResult, hashes: dict[int, str], catalogue: dict
+    programme,
+    scope: _Scope,
+    result: engine.ProgrammeResult,
+    hashes: dict[int, str],
+    catalogue: dict,
+    *,
+    totals_diff: tuple | None = None,
 ) -> dict:
+    """Write what changed. `totals_diff`: `_totals_diff` of this very scope and result when
+    the caller has it already (the incremental path computes it to widen its scope)."""
     now = timezone.now()
     counts = Counter()
     stat_ids = _stat_ids(scope, catalogue)
 
     # 1. quarter totals
-    wanted, keep, stale, _changed = _totals_diff(programme, scope, result, stat_ids)
+    wanted, keep, stale, _changed = totals_diff or _totals_diff(programme, scope, result, stat_ids)
     if stale:
         counts["totals_deleted"] += StatisticTotal.objects.filter(pk__in=stale).delete()[0]
     ops = connection.ops
