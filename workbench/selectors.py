@@ -37,14 +37,10 @@ def _month_end(month: str) -> date:
     return first_next - timedelta(days=1)
 
 
-def agency_colours(*, round: ReportingRound, today: date) -> dict:
-    """Agencies of a round in 督办's colours: 绿 every item submitted or approved, 红 not all
-    and the due date passed, 黄 not all and due within 7 days; the rest are still open."""
-    return agency_colours_by_round(rounds=[round], today=today)[round.pk]
-
-
 def agency_colours_by_round(*, rounds: list[ReportingRound], today: date) -> dict[int, dict]:
-    """`agency_colours` of many rounds in one query: round id → colours."""
+    """Agencies of each round in 督办's colours, in one query: 绿 every item submitted or
+    approved, 红 not all and the due date passed, 黄 not all and due within 7 days; the rest
+    are still open. round id → colours."""
     states: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
     names = {}
     for round_id, agency_id, name, state in Submission.objects.filter(round__in=rounds).values_list(
@@ -72,14 +68,10 @@ def agency_colours_by_round(*, rounds: list[ReportingRound], today: date) -> dic
     return result
 
 
-def task_attention(*, programme, today: date) -> dict:
-    """Tasks whose lead agency reported 滞后, and tasks without a lead report, this quarter."""
-    return task_attention_by_programme(programmes=[programme], today=today)[programme.pk]
-
-
 def task_attention_by_programme(*, programmes, today: date) -> dict[int, dict]:
-    """`task_attention` of many programmes in four queries. The quarter whose lead reports
-    count is each programme's latest round's, else today's."""
+    """Per programme, tasks whose lead agency reported 滞后 and tasks without a lead report
+    this quarter, in four queries. The quarter whose lead reports count is each programme's
+    latest round's, else today's."""
     programmes = list(programmes)
     latest: dict[int, tuple[int, int]] = {}
     for programme_id, year, quarter in ReportingRound.objects.filter(programme__in=programmes).values_list(
