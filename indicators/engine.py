@@ -236,20 +236,32 @@ class Totals:
             present[idx] = True
             self.values[code] = arr
             self.present[code] = present
-        for k in range(len(starts)):
-            code, p = code_names[group_code[k]], int(group_period[k])
-            self.records.append(
-                QuarterTotal(
-                    code=code,
-                    year=p // 4,
-                    quarter=p % 4 + 1,
-                    value=None if bad_groups[k] else float(sums[k]),
-                    area_count=int(counts[k]),
-                    ids=group_ids[k].tolist(),
-                    versions=group_versions[k].tolist(),
-                    problem=self.problems.get((code, p), ""),
+        # plain Python values, taken out of numpy and pandas once (a province-scale
+        # recompute builds some 24,000 records per programme)
+        names = list(code_names)
+        problems = self.problems
+        self.records = [
+            QuarterTotal(
+                code=names[c],
+                year=p // 4,
+                quarter=p % 4 + 1,
+                value=None if is_bad else total,
+                area_count=count,
+                ids=group_ids[k].tolist(),
+                versions=group_versions[k].tolist(),
+                problem=problems.get((names[c], p), ""),
+            )
+            for k, (c, p, is_bad, total, count) in enumerate(
+                zip(
+                    group_code.tolist(),
+                    group_period.tolist(),
+                    bad_groups.tolist(),
+                    sums.tolist(),
+                    counts.tolist(),
+                    strict=True,
                 )
             )
+        ]
 
     def _range_problem(self, row) -> str:
         stat = self.stats.get(row["code"])
@@ -573,11 +585,12 @@ class FormulaSeries:
                     first, last = np.where(manual, np.nan, first), np.where(manual, np.nan, last)
                 add(code, first, last)
         codes = sorted(windows)
+        columns = [(code, windows[code][0].tolist(), windows[code][1].tolist()) for code in codes]
         out = []
         for k in range(len(rows)):
             row = []
-            for code in codes:
-                a, b = windows[code][0][k], windows[code][1][k]
+            for code, firsts, lasts in columns:
+                a, b = firsts[k], lasts[k]
                 if a == a and b == b and a <= b:  # not NaN
                     row.append([code, period_code(int(a)), period_code(int(b))])
             out.append(row)
@@ -724,16 +737,23 @@ def _value_rows(
     kept = np.flatnonzero(keep)
     inputs = series.inputs_at(kept)
     rows = []
-    for k, i in enumerate(kept.tolist()):
-        p = int(series.periods[i])
-        value = float(values[i])
+    # Python values taken out of numpy once, not element by element
+    for k, (i, p, value, partial) in enumerate(
+        zip(
+            kept.tolist(),
+            series.periods[kept].tolist(),
+            values[kept].astype("float64").tolist(),
+            series.partial[kept].tolist(),
+            strict=True,
+        )
+    ):
         ok = math.isfinite(value)
         rows.append(
             ValueRow(
                 year=p // 4,
                 quarter=p % 4 + 1,
                 value=value if ok else None,
-                partial=bool(series.partial[i]),
+                partial=bool(partial),
                 reason="" if ok else series.explain(i),
                 inputs=inputs[k],
             )

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import orjson
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, connection, transaction
@@ -197,6 +198,15 @@ def _dec(value: float | None, places: int = 6) -> Decimal | None:
     return Decimal(f"{value:.{places}f}")
 
 
+def _dec_text(value: float | None) -> str | None:
+    """`str(_dec(value))` without building the Decimal: the text a derived row is written
+    and fingerprinted with (a full recompute formats some 120,000 of them)."""
+    if value is None or not math.isfinite(value):
+        return None
+    text = f"{value:.6f}"
+    return text if "e" not in text else str(Decimal(text))
+
+
 def _milestone_states(indicator_ids) -> dict[int, rules.MilestoneState]:
     states = {}
     for record in MilestoneCompletion.objects.filter(indicator_id__in=indicator_ids).order_by(
@@ -310,26 +320,40 @@ def indicator_recompute(
 
     All indicators when `statistic_codes` is None; else only those whose formula uses one
     of the codes (incremental). Idempotent: rows are written only when their content
-    changes. `progress(percent, message)` is called outside the write transaction, so a
-    JobRun's progress bar moves while the numbers are computed."""
+    changes. A full recompute calls `progress(percent, message)` outside the write
+    transaction, so a JobRun's progress bar moves while the numbers are computed."""
     started = time.perf_counter()
     report = progress or (lambda percent, message: None)
-    scope = _Scope(programme, statistic_codes, indicator_ids)
+    if statistic_codes is None and indicator_ids is None:
+        scope = _Scope(programme)
+        counts, result = _recompute_full(programme, scope, report, today) if scope.indicators else ({}, None)
+    else:
+        counts, result, scope = _recompute_some(programme, statistic_codes, indicator_ids, report, today)
     summary = {
         "programme": programme.slug,
         "full": scope.full,
         "indicators": len(scope.indicators),
         "statistic_codes": scope.codes,
     }
-    if not scope.indicators:
+    if result is None:
         summary.update(seconds=round(time.perf_counter() - started, 3), written=0, deleted=0, statuses={})
         return summary
+    summary.update(counts)
+    summary["statuses"] = dict(Counter(r.assessment.status for r in result.indicators))
+    summary["seconds"] = round(time.perf_counter() - started, 3)
+    return summary
+
+
+def _recompute_full(programme, scope: _Scope, report, today):
+    """Every indicator: computed outside the transaction (the JobRun's progress bar moves,
+    and the programme is not locked for seconds), then written under the programme's lock
+    if nothing changed meanwhile; else computed again under the lock."""
     settings_signature = _settings_signature(programme, scope.all_indicators)
     result, hashes, data_signature, catalogue = _compute(programme, scope, report, today)
     report(75, _("正在写入计算结果"))
     with transaction.atomic():
         locked = Programme.objects.select_for_update().get(pk=programme.pk)
-        fresh = _Scope(locked, statistic_codes, indicator_ids)
+        fresh = _Scope(locked)
         if (
             _settings_signature(locked, fresh.all_indicators) != settings_signature
             or fresh.codes != scope.codes
@@ -338,27 +362,33 @@ def indicator_recompute(
             # Data or settings changed while computing: compute again, under the lock.
             scope = fresh
             result, hashes, _data, catalogue = _compute(locked, scope, lambda *a: None, today)
-        if not scope.full:
-            # Incremental: a statistic whose totals changed (reported but not yet recomputed)
-            # is read by indicators outside the scope too; take them in, so every stored
-            # value keeps pointing at the totals it was computed from.
-            changed = set(statistic_codes or [])
-            while True:
-                diff = _totals_diff(locked, scope, result, _stat_ids(scope, catalogue))
-                moved = diff[3] - changed
-                if not moved:
-                    break
-                changed |= moved
-                scope = _Scope(locked, sorted(changed), indicator_ids)
-                result, hashes, _data, catalogue = _compute(locked, scope, lambda *a: None, today)
-            summary.update(indicators=len(scope.indicators), statistic_codes=scope.codes)
-        else:
-            diff = None
-        counts = _write(locked, scope, result, hashes, catalogue, totals_diff=diff)
-    summary.update(counts)
-    summary["statuses"] = dict(Counter(r.assessment.status for r in result.indicators))
-    summary["seconds"] = round(time.perf_counter() - started, 3)
-    return summary
+        return _write(locked, scope, result, hashes, catalogue), result
+
+
+def _recompute_some(programme, statistic_codes, indicator_ids, report, today):
+    """The indicators that read some statistics (an approval's incremental recompute): a
+    fraction of a second, so read, computed and written at once under the programme's lock,
+    with nothing to re-check afterwards."""
+    with transaction.atomic():
+        locked = Programme.objects.select_for_update().get(pk=programme.pk)
+        scope = _Scope(locked, statistic_codes, indicator_ids)
+        if not scope.indicators:
+            return {}, None, scope
+        result, hashes, _data, catalogue = _compute(locked, scope, report, today)
+        # A statistic whose totals changed (reported but not yet recomputed) is read by
+        # indicators outside the scope too; take them in, so every stored value keeps
+        # pointing at the totals it was computed from.
+        changed = set(statistic_codes or [])
+        while True:
+            diff = _totals_diff(locked, scope, result, _stat_ids(scope, catalogue))
+            moved = diff[3] - changed
+            if not moved:
+                break
+            changed |= moved
+            scope = _Scope(locked, sorted(changed), indicator_ids)
+            result, hashes, _data, catalogue = _compute(locked, scope, lambda *a: None, today)
+        report(75, _("正在写入计算结果"))
+        return _write(locked, scope, result, hashes, catalogue, totals_diff=diff), result, scope
 
 
 def _totals_diff(programme, scope: _Scope, result: engine.ProgrammeResult, stat_ids: dict) -> tuple:
@@ -368,7 +398,7 @@ def _totals_diff(programme, scope: _Scope, result: engine.ProgrammeResult, stat_
     for total in result.totals:
         if total.code not in stat_ids:
             continue
-        value = _dec(total.value)
+        value = _dec_text(total.value)
         content = [str(value), total.area_count, total.ids, total.versions, total.problem]
         wanted[(total.code, total.year, total.quarter)] = (total, value, _digest(content))
     existing_totals = StatisticTotal.objects.filter(programme=programme)
@@ -421,10 +451,10 @@ def _write(
             total.year,
             total.quarter,
             total.period,
-            ops.adapt_decimalfield_value(value, 24, 6),
+            value,
             total.area_count,
-            json.dumps(total.ids),
-            json.dumps(total.versions),
+            orjson.dumps(total.ids).decode(),
+            orjson.dumps(total.versions).decode(),
             total.problem,
             fingerprint,
             stamp,
@@ -458,7 +488,7 @@ def _write(
     wanted_values = {}
     for r in result.indicators:
         for row in r.rows:
-            value = _dec(row.value)
+            value = _dec_text(row.value)
             content = [str(value), row.partial, row.reason, r.formula, row.inputs]
             wanted_values[(r.indicator_id, row.year, row.quarter)] = (r, row, value, _digest(content))
     stale, keep = [], set()
@@ -478,11 +508,11 @@ def _write(
             row.year,
             row.quarter,
             row.period,
-            ops.adapt_decimalfield_value(value, 24, 6),
+            value,
             row.partial,
             row.reason,
             r.formula,
-            json.dumps(row.inputs, ensure_ascii=False),
+            orjson.dumps(row.inputs).decode(),
             fingerprint,
             stamp,
         )
@@ -546,12 +576,14 @@ def _insert(model, columns: list[str], rows: list[tuple]) -> None:
     names = ", ".join(quote(c) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # COPY: the fastest way into PostgreSQL
+            # csv writes None and "" alike, as an empty unquoted field: COPY reads that as
+            # NULL, except in the columns that cannot be NULL, where it is "".
+            not_null = ", ".join(quote(c) for c in columns if not model._meta.get_field(c).null)
             buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            writer.writerows(tuple(r"\N" if v is None else v for v in row) for row in rows)
+            csv.writer(buffer).writerows(rows)
             buffer.seek(0)
             cursor.cursor.copy_expert(
-                f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer
+                f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({not_null}))", buffer
             )
         else:
             marks = ", ".join(["%s"] * len(columns))
