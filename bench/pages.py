@@ -9,7 +9,10 @@ files; starts gunicorn as the deployment does (tests/smoke_support.ServiceProces
 environment of tests/production_env); then for each role (office, reporter, evaluator,
 province) runs 20 users at once, each logged in with its own session cookie, each opening
 the role's main pages `--rounds` times (after one user alone, three times: the "alone" column,
-the page's service time without queueing); then office users approve three resubmitted statistics
+the page's service time without queueing), with no pause between pages (the server
+saturated: the headline figure), and again with `--think` seconds (mean, default 2) between
+a user's pages, as people read them (`pages with 2 s think time: worst p95 X ms`); then
+office users approve three resubmitted statistics
 items each, one request at a time (`bench approval: p95 X ms (aim < 300 ms)`, the recompute
 written and enqueued on Redis). Prints, per page: requests, p50 and p95 in ms,
 queries per request (an X-Bench-Queries header added by this file's WSGI wrapper, which only
@@ -27,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import sys
 import tempfile
 import threading
@@ -114,21 +118,23 @@ def parse_args():
     )
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"))
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (the Dockerfile's 3)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=2.0,
+        help="a second pass with this mean think time between a user's pages, in seconds (0: none)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     return parser.parse_args()
 
 
 def database(admin_url: str, *, drop_only: bool = False) -> str:
-    import psycopg2
+    """The bench's own database, beside the admin URL's (created afresh, or dropped)."""
+    from benchkit import scratch_database
 
-    conn = psycopg2.connect(admin_url)
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        if not drop_only:
-            cursor.execute(f'CREATE DATABASE "{DB_NAME}"')
-    conn.close()
-    return admin_url.rsplit("/", 1)[0] + f"/{DB_NAME}"
+    url = admin_url.rsplit("/", 1)[0] + f"/{DB_NAME}"
+    scratch_database(url, drop_only=drop_only)
+    return url
 
 
 def seed_copies(n: int, folder: Path) -> list[Path]:
@@ -261,16 +267,21 @@ def user_session(port: int, username: str):
     return browser
 
 
-def drive(port: int, role: str, users: list[dict], rounds: int) -> tuple[dict, float]:
+def drive(port: int, role: str, users: list[dict], rounds: int, think: float = 0.0) -> tuple[dict, float]:
     """Every user of the role at once, each with its own session; returns per page
-    [(ms, queries, status)] and the role's requests per second."""
+    [(ms, queries, status)] and the role's requests per second. `think`: the mean seconds a
+    user spends on a page before opening the next (uniform between half and one and a
+    half times it, from a seeded generator); 0: the next page at once."""
     sessions = [(user_session(port, u["username"]), u) for u in users]  # logins are not timed
     samples: dict[str, list] = defaultdict(list)
     lock = threading.Lock()
     start_gate = threading.Barrier(len(sessions))
 
     def run(browser, user):
+        pause = random.Random(user["username"])
         start_gate.wait()
+        if think:
+            time.sleep(pause.uniform(0, think))  # users arrive spread out, not in step
         for _ in range(rounds):
             for name, template in PAGES[role]:
                 path = template.format(**user)
@@ -280,6 +291,8 @@ def drive(port: int, role: str, users: list[dict], rounds: int) -> tuple[dict, f
                 queries = int(response.header("X-Bench-Queries") or -1)
                 with lock:
                     samples[name].append((ms, queries, response.status))
+                if think:
+                    time.sleep(pause.uniform(0.5 * think, 1.5 * think))
 
     threads = [threading.Thread(target=run, args=s) for s in sessions]
     t = time.perf_counter()
@@ -363,6 +376,25 @@ def main() -> None:
                 alone = percentile([x[0] for x in solo[name]], 50)
                 print(f"  {name:<18} {len(got):>5} {p50:>8.0f} {p95:>8.0f} {alone:>9.0f} {q:>9} {bad:>8}")
                 rows.append((role, name, p95, bad))
+        paced_worst = None
+        if args.think:
+            # The same users as people use a portal: a page read for a few seconds before the
+            # next. The pass above, with no pause, measures the server saturated: with N users
+            # and no think time, each request waits behind the others (Little's law: response
+            # time ≥ N × service time ÷ cores), whatever the pages cost.
+            paced_worst = 0.0
+            paced_rounds = max(1, min(3, rounds))
+            print(
+                f"\nthe same users with a think time of {args.think:g} s (mean) between pages, {paced_rounds} rounds:"
+            )
+            for role in ROLES:
+                samples, rps = drive(port, role, world["users"][role], paced_rounds, think=args.think)
+                parts = []
+                for name, _template in PAGES[role]:
+                    p95 = percentile([s[0] for s in samples[name]], 95)
+                    paced_worst = max(paced_worst, p95)
+                    parts.append(f"{name} {percentile([s[0] for s in samples[name]], 50):.0f}/{p95:.0f}")
+                print(f"  {role} ({rps:.1f} requests/s), p50/p95 ms: " + ", ".join(parts))
         from indicators.services import RECOMPUTE_JOB_KIND
         from ipcity.core.models import JobRun
         from submissions.models import Submission
@@ -382,6 +414,8 @@ def main() -> None:
         failures = [(r, n, b) for r, n, _p, b in rows if b]
         if failures:
             print("\npages answering other than 200: " + ", ".join(f"{r}/{n} ({b}×)" for r, n, b in failures))
+        if paced_worst is not None:
+            print(f"pages with {args.think:g} s think time: worst p95 {paced_worst:.0f} ms")
         print(f"bench pages: p95 {worst:.0f} ms (aim < 150 ms)")
     finally:
         for process in processes:

@@ -28,10 +28,11 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+
+from benchkit import scratch_database  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ipcity_bench5"
 
@@ -47,30 +48,6 @@ def parse_args():
     parser.add_argument("--agencies", type=int, default=6)
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     return parser.parse_args()
-
-
-def scratch_database(url: str, *, drop_only: bool = False) -> None:
-    import psycopg2
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    if not name.startswith("ipcity_bench"):
-        raise SystemExit(
-            f"refusing to drop {name!r}: the scratch database's name must start with ipcity_bench"
-        )
-    admin = psycopg2.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=parts.username,
-        password=parts.password,
-        dbname="postgres",
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
 
 
 def setup_django(url: str) -> None:
