@@ -2,11 +2,30 @@
 
 from collections import OrderedDict
 
-from django.db.models import Prefetch
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 
 from .canonical import number_out, ordered
 from .funding import funding_summary  # noqa: F401  (the one funding read: pages, API, reports)
 from .models import Agency, Programme
+
+
+def _count_per_programme(relation: str):
+    """How many rows of a reverse relation each programme has, as a correlated subquery: two
+    joined `Count(distinct=True)` would multiply tasks by indicators before counting."""
+    model = Programme._meta.get_field(relation).related_model
+    counted = (
+        model.objects.filter(programme=OuterRef("pk")).order_by().values("programme").annotate(n=Count("pk"))
+    )
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
+
+
+def programme_list_rows(queryset):
+    """The programme list's rows: each with its task and indicator counts, without the
+    plan's source text (a whole document per row, never shown in a list)."""
+    return queryset.defer("source_text", "notes").annotate(
+        task_count=_count_per_programme("tasks"), indicator_count=_count_per_programme("indicators")
+    )
 
 
 def programme_to_canonical(*, programme: Programme) -> dict:

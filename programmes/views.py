@@ -36,7 +36,7 @@ from .models import (
     LeadingGroupMember,
     Phase,
 )
-from .selectors import agency_task_matrix, funding_summary, tasks_by_section
+from .selectors import agency_task_matrix, funding_summary, programme_list_rows, tasks_by_section
 from .services import plan_object_save, programme_update
 
 PAGE_SIZE = 20
@@ -52,12 +52,8 @@ def _programme_context(request, programme, tab):
 
 @login_required
 def programme_list(request):
-    qs = (
-        programme_list_for_user(user=request.user)
-        .annotate(
-            task_count=Count("tasks", distinct=True), indicator_count=Count("indicators", distinct=True)
-        )
-        .order_by("city__name", "-period_start")
+    qs = programme_list_rows(programme_list_for_user(user=request.user)).order_by(
+        "city__name", "-period_start"
     )
     filterset = ProgrammeFilter(request.GET, queryset=qs)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -309,6 +309,7 @@ def review_list_for_user(*, user) -> QuerySet[Submission]:
     return (
         submission_list_for_user(user=user)
         .select_related("round__programme__city", "agency", "task", "submitted_by__profile")
+        .defer("round__programme__source_text")  # the plan's whole text, on every row
         .order_by("submitted_at", "pk")
     )
 
@@ -395,7 +396,8 @@ def reporting_rates_by_programme(
     if agency_ids is not None:
         qs = qs.filter(agency_id__in=agency_ids)
     stats: dict[int, dict[int, dict]] = defaultdict(dict)
-    for agency_id, round_id, state, is_late in qs.values_list("agency_id", "round_id", "state", "is_late"):
+    rows = qs.order_by().values_list("agency_id", "round_id", "state", "is_late")  # no sort, no joins
+    for agency_id, round_id, state, is_late in rows:
         row = stats[programme_of[round_id]].setdefault(
             agency_id, {"due": 0, "done": 0, "on_time": 0, "per_round": defaultdict(lambda: [0, 0])}
         )
@@ -443,6 +445,7 @@ def reporting_rate_totals(*, programmes, today: date | None = None) -> dict[int,
     done = Q(state__in=Submission.DONE_STATES)
     rows = (
         Submission.objects.filter(round__programme__in=programmes, round__due_date__lt=today)
+        .order_by()  # Meta.ordering's joins (agency, city, task, programme) would stay in
         .values("round__programme_id")
         .annotate(
             due=Count("pk"),

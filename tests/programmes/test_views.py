@@ -44,6 +44,21 @@ def test_the_programme_list_is_searchable_and_paginated(login, django_assert_max
 
 
 @pytest.mark.django_db
+def test_the_programme_list_counts_each_plans_tasks_and_indicators_once(login):
+    """The counts in the list's columns: Wuhan's plan has 33 numbered tasks and 20
+    indicators (counted jointly, one relation would multiply the other: 660)."""
+    from programmes.models import Programme
+
+    response = login("admin").get(reverse("programmes:programme_list"), {"q": "武汉"})
+    (row,) = response.context["page"]
+    wuhan = Programme.objects.get(slug="wuhan-2017")
+    assert (row.task_count, row.indicator_count) == (wuhan.tasks.count(), wuhan.indicators.count())
+    assert (row.task_count, row.indicator_count) == (33, 20)
+    html = response.content.decode()
+    assert '<td class="text-end">33</td><td class="text-end">20</td>' in html
+
+
+@pytest.mark.django_db
 def test_the_agency_page_lists_tasks_as_lead_and_as_support(login, wuhan, django_assert_max_num_queries):
     from programmes.models import Agency
 
