@@ -218,7 +218,7 @@ def database_floor(*, programme, agency, stats, bump: int, retire: bool) -> floa
     from django.utils import timezone
 
     from indicators.models import StatisticValue
-    from submissions.services import _values_insert, _values_retire
+    from submissions.services.values import _values_insert, _values_retire
 
     ops = connection.ops
     now = ops.adapt_datetimefield_value(timezone.now())

@@ -23,7 +23,7 @@ from ipcity.core.search import search_param
 from ipcity.core.uploads import EVIDENCE_MAX_BYTES
 from tasks.models import EvidenceFile, Task
 
-from . import forms, selectors, services
+from . import forms, ingest, selectors, services
 from .conflicts import StaleEdit
 from .models import Notification, ReportingRound, Submission
 from .review_views import next_in_queue_url, queue_query
@@ -341,7 +341,7 @@ def statistics_upload(request, slug, period, agency_id):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         # Read at most one byte past the limit: a huge file is refused without loading it.
-        data = upload.read(services.ingest.MAX_UPLOAD_BYTES + 1)
+        data = upload.read(ingest.MAX_UPLOAD_BYTES + 1)
         if upload_runs_as_job(data=data, filename=upload.name):  # a big file: checked in the background
             job = upload_job_enqueue(
                 round=round, agency=agency, filename=upload.name, data=data, user=request.user
