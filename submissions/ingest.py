@@ -257,6 +257,9 @@ STORED_PLACES = 4  # StatisticValue.value keeps 4 decimal places
 def rounding_note(raw, number: Decimal | None) -> str:
     """Why a stored figure differs from what was typed: more than 4 decimal places are
     rounded (1.23456789 is kept as 1.2346), and the row says so instead of doing it silently."""
+    kind = type(raw)
+    if kind is int or (kind is float and raw.is_integer()):
+        return ""  # the usual cell: a whole number has no decimal places to lose
     if number is None or is_blank(raw) or isinstance(raw, bool):
         return ""
     text = repr(raw) if isinstance(raw, float) else unicodedata.normalize("NFKC", str(raw)).strip(BLANK_CHARS)
