@@ -1,9 +1,7 @@
 """Writes of the indicators room: the statistics catalogue, and the indicator engine's
 results (recompute, recompute requests and the approval hook, milestone records)."""
 
-import csv
 import hashlib
-import io
 import json
 import logging
 import math
@@ -21,6 +19,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ipcity.core.bulk import insert_rows
 from programmes.models import Programme
 
 from . import engine, formulas
@@ -462,7 +461,7 @@ def _write(
         for key, (total, value, fingerprint) in wanted.items()
         if key not in keep
     ]
-    _insert(
+    insert_rows(
         StatisticTotal,
         [
             "programme_id",
@@ -519,7 +518,7 @@ def _write(
         for key, (r, row, value, fingerprint) in wanted_values.items()
         if key not in keep
     ]
-    _insert(
+    insert_rows(
         IndicatorValue,
         [
             "indicator_id",
@@ -563,31 +562,6 @@ def _write(
     counts["written"] = counts["totals_written"] + counts["values_written"] + counts["progress_written"]
     counts["deleted"] = counts["totals_deleted"] + counts["values_deleted"]
     return dict(counts)
-
-
-def _insert(model, columns: list[str], rows: list[tuple]) -> None:
-    """Insert derived rows in as few statements as the database allows (tens of thousands
-    in a full recompute): the ORM's per-field preparation would cost more than the compute.
-    Values are adapted by the caller with connection.ops, as the ORM would."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join(quote(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # COPY: the fastest way into PostgreSQL
-            # csv writes None and "" alike, as an empty unquoted field: COPY reads that as
-            # NULL, except in the columns that cannot be NULL, where it is "".
-            not_null = ", ".join(quote(c) for c in columns if not model._meta.get_field(c).null)
-            buffer = io.StringIO()
-            csv.writer(buffer).writerows(rows)
-            buffer.seek(0)
-            cursor.cursor.copy_expert(
-                f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({not_null}))", buffer
-            )
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
 def _progress_fields(result: engine.IndicatorResult, spec_hash: str) -> dict:

@@ -115,7 +115,7 @@ def due_items(*, programme: Programme) -> dict[int, dict]:
     owed: dict[int, dict] = defaultdict(lambda: {"statistics": False, "tasks": []})
     # archived (停用) tasks and agencies owe nothing in new rounds; their history stays
     owners = StatisticOwner.objects.filter(programme=programme, agency__is_archived=False)
-    for agency_id in owners.values_list("agency_id", flat=True):
+    for agency_id in owners.order_by().values_list("agency_id", flat=True).distinct():
         owed[agency_id]["statistics"] = True
     assignments = TaskAssignment.objects.filter(
         task__programme=programme, task__is_archived=False, agency__is_archived=False

@@ -131,11 +131,17 @@ def round_context(*, round: ReportingRound, agency: Agency) -> ingest.RoundConte
     """What an upload for this round and agency is checked against. Plain values, no model
     instances: an agency may report a statistic for thousands of districts."""
     programme = round.programme
+    # .order_by(): Meta.ordering would join programme, city and statistic and sort every
+    # row by collation (1.3 s of a 100,000-row upload's 1.4 s); the order is set below.
     owned_pairs = list(
-        StatisticOwner.objects.filter(programme=programme, agency=agency).values_list("statistic_id", "area")
+        StatisticOwner.objects.filter(programme=programme, agency=agency)
+        .order_by()
+        .values_list("statistic_id", "area")
     )
     stat_ids = {stat_id for stat_id, _area in owned_pairs}
     infos = {s.pk: statistic_info(s) for s in Statistic.objects.filter(pk__in=stat_ids)}
+    # by code, then area: missing rows are listed in that order
+    owned_pairs.sort(key=lambda pair: (infos[pair[0]]["code"], pair[1]))
     catalogue = {
         code: {"name": name}
         for code, name in Statistic.objects.for_city(programme.city_id).values_list("code", "name")

@@ -3,7 +3,6 @@ bulk (COPY on PostgreSQL) because an upload may hold 100,000 figures."""
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import StatisticUpload, StatisticValue
+from ipcity.core.bulk import insert_rows
 from programmes.models import Agency, Programme
 
 from ..selectors import (
@@ -43,61 +43,10 @@ VALUE_COLUMNS = [
 LARGEST_VALUE = Decimal("1e16")  # DecimalField(max_digits=20, decimal_places=4)
 
 
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_field(value) -> str:
-    if value is None:
-        return "\\N"
-    if value is True or value is False:
-        return "t" if value else "f"
-    return str(value).translate(_COPY_ESCAPES)
-
-
-def _copy_line(row: tuple) -> str:
-    """One value row as a line of COPY text; only the free-text fields need escaping."""
-    (
-        prog,
-        stat,
-        agency,
-        area,
-        year,
-        quarter,
-        value,
-        version,
-        supersedes,
-        current,
-        source,
-        upload,
-        user,
-        at,
-        note,
-    ) = row
-    return (
-        f"{prog}\t{stat}\t{agency}\t{area.translate(_COPY_ESCAPES)}\t{year}\t{quarter}\t{value}\t{version}\t"
-        f"{_copy_field(supersedes)}\t{'t' if current else 'f'}\t{source}\t{_copy_field(upload)}\t"
-        f"{_copy_field(user)}\t{at}\t{note.translate(_COPY_ESCAPES)}\n"
-    )
-
-
 def _values_insert(rows: list[tuple]) -> None:
-    """Insert value rows in as few statements as the database allows.
-
-    An upload may hold 100,000 figures: building that many model instances and letting the
-    ORM render them in 999-parameter batches (SQLite) costs ten times the file read. The
-    rows are checked and adapted before they get here; this only writes them."""
-    if not rows:
-        return
-    table = connection.ops.quote_name(StatisticValue._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in VALUE_COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY (text format: tab-separated, \N for NULL) is PostgreSQL's bulk path.
-            buffer = io.StringIO("".join(map(_copy_line, rows)))
-            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
-        else:
-            placeholders = ", ".join(["%s"] * len(VALUE_COLUMNS))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+    """Insert value rows (VALUE_COLUMNS order, checked and adapted) in bulk: an upload may
+    hold 100,000 figures."""
+    insert_rows(StatisticValue, VALUE_COLUMNS, rows)
 
 
 def _values_retire(pks: list[int]) -> None:
@@ -134,7 +83,7 @@ def statistic_values_record(
         programme=programme, year=year, quarter=quarter, statistic_ids={e[0] for e in entries}
     )
     ops = connection.ops
-    now = ops.adapt_datetimefield_value(timezone.now())
+    now = str(ops.adapt_datetimefield_value(timezone.now()))  # once, not on every row of the COPY
     user_id = user.pk if user else None
     upload_id = upload.pk if upload else None
     superseded, rows = [], []
