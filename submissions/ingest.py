@@ -9,369 +9,99 @@ value is used (with a warning) when the file has one, else the cell is rejected.
 
 from __future__ import annotations
 
-import io
-import math
-import re
-import unicodedata
-import zipfile
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
-from xml.etree import ElementTree
-
-import pandas as pd
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from indicators.validation.checks import RuleInputs
-from indicators.validation.checks import check as rules_check
 from ipcity.core.uploads import filename_problem, zip_bomb_check
 
+# The checker's types and cell values (cells), the layout and readers (sheets) and the
+# checks across values (cross_checks) live apart; callers and tests import them from here.
+# `_check_xlsx` looks `xlsx_open` and `read_sheets` up in this module when it runs, so a
+# test that replaces them here sees whether the upload path reaches a parser.
+from .cells import (
+    BLANK_CHARS,
+    MAX_ABS_VALUE,
+    MAX_PROBLEMS_LISTED,
+    MAX_WHOLE,
+    NUMBER_EXPECTED,
+    NUMBER_RE,
+    STORED_PLACES,
+    THOUSANDS_RE,
+    CheckResult,
+    Problem,
+    RoundContext,
+    StatRow,
+    TaskRow,
+    _plain,
+    column_letter,
+    is_blank,
+    number_of,
+    rounding_note,
+    text_of,
+)
+from .cross_checks import _check_rules, _check_warnings, value_warnings
+from .sheets import (
+    CELL_RE,
+    CITY_AREA_LABEL,
+    CSV_SHEET,
+    DATA_SHEET,
+    INFO_SHEET,
+    META_SHEET,
+    STAT_COLUMNS,
+    TASK_COLUMNS,
+    TASK_SHEET,
+    TEMPLATE_MARK,
+    TEMPLATE_VERSION,
+    NotReadable,
+    decode_csv,
+    formula_cells,
+    read_csv,
+    read_sheets,
+    xlsx_open,
+)
+from .sheets import _sheet_paths as _sheet_paths
+
+__all__ = [
+    "BLANK_CHARS",
+    "CELL_RE",
+    "CITY_AREA_LABEL",
+    "CSV_SHEET",
+    "DATA_SHEET",
+    "INFO_SHEET",
+    "MAX_ABS_VALUE",
+    "MAX_PROBLEMS_LISTED",
+    "MAX_UPLOAD_BYTES",
+    "MAX_WHOLE",
+    "META_SHEET",
+    "NUMBER_EXPECTED",
+    "NUMBER_RE",
+    "STAT_COLUMNS",
+    "STORED_PLACES",
+    "TASK_COLUMNS",
+    "TASK_SHEET",
+    "TEMPLATE_MARK",
+    "TEMPLATE_VERSION",
+    "THOUSANDS_RE",
+    "CheckResult",
+    "NotReadable",
+    "Problem",
+    "RoundContext",
+    "StatRow",
+    "TaskRow",
+    "check_file",
+    "column_letter",
+    "decode_csv",
+    "formula_cells",
+    "is_blank",
+    "number_of",
+    "read_csv",
+    "read_sheets",
+    "rounding_note",
+    "text_of",
+    "value_warnings",
+    "xlsx_open",
+]
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-MAX_PROBLEMS_LISTED = 500  # a file with more problems lists the first ones and a count
-
-TEMPLATE_MARK = "ipcity-statistics-template"
-TEMPLATE_VERSION = "1"
-DATA_SHEET = "统计数据"
-TASK_SHEET = "任务进展"
-INFO_SHEET = "填报说明"
-META_SHEET = "_meta"
-CSV_SHEET = "CSV"
-
-# (key, header) in template order; uploads are matched by header text, not position.
-STAT_COLUMNS = [
-    ("period", "报告期"),
-    ("agency", "填报单位"),
-    ("code", "代码"),
-    ("name", "统计数据项"),
-    ("area", "区域"),
-    ("unit", "单位"),
-    ("previous", "上季度数值"),
-    ("value", "本季度数值"),
-    ("note", "备注"),
-]
-TASK_COLUMNS = [
-    ("period", "报告期"),
-    ("agency", "填报单位"),
-    ("number", "任务编号"),
-    ("title", "任务名称"),
-    ("role", "本单位角色"),
-    ("status", "进展状态"),
-    ("work_done", "已完成工作"),
-    ("problems", "存在问题"),
-    ("next_steps", "下一步工作"),
-]
-CITY_AREA_LABEL = "全市"
-BLANK_CHARS = " \t\r\n\u3000\u00a0\u200b\u200c\u200d\ufeff"
-NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d+)?|\.\d+)$")
-THOUSANDS_RE = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-MAX_ABS_VALUE = Decimal("1e15")
-MAX_WHOLE = 10**15
-
-
-def column_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA (Excel's column names)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-@dataclass
-class Problem:
-    """One thing wrong (error) or worth a second look (warning), located in the file."""
-
-    level: str  # "error" | "warning"
-    message: str
-    sheet: str = ""
-    row: int | None = None  # Excel row, 1-based
-    column: str = ""  # Excel column letter
-    field: str = ""  # the column's header
-
-    @property
-    def cell(self) -> str:
-        return f"{self.column}{self.row}" if self.column and self.row else ""
-
-    @property
-    def location(self) -> str:
-        parts = []
-        if self.sheet:
-            parts.append(_("工作表“%(sheet)s”") % {"sheet": self.sheet})
-        if self.row:
-            parts.append(_("第%(row)s行") % {"row": self.row})
-        if self.column:
-            parts.append(_("%(col)s列(%(field)s)") % {"col": self.column, "field": self.field or self.column})
-        if self.cell:
-            parts.append(_("单元格 %(cell)s") % {"cell": self.cell})
-        return " ".join(parts)
-
-    def __str__(self) -> str:
-        return f"{self.location}:{self.message}" if self.location else self.message
-
-    def as_dict(self) -> dict:
-        return {
-            "level": self.level,
-            "sheet": self.sheet,
-            "row": self.row,
-            "column": self.column,
-            "cell": self.cell,
-            "field": self.field,
-            "message": self.message,
-            "text": str(self),
-        }
-
-
-@dataclass(slots=True)
-class StatRow:
-    row: int
-    code: str
-    area: str
-    value: Decimal | None
-    note: str
-    cells: dict  # key → column letter
-
-
-@dataclass
-class TaskRow:
-    row: int
-    number: str
-    status: str  # TaskReport.Status value
-    work_done: str
-    problems: str
-    next_steps: str
-    cells: dict
-
-
-@dataclass
-class RoundContext:
-    """What an upload is checked against: the round, the agency and what it owes."""
-
-    programme_slug: str
-    programme_title: str
-    agency_id: int
-    agency_names: set  # the agency's name and aliases
-    agency_name: str
-    year: int
-    quarter: int
-    catalogue: dict  # code → statistic info dict (id, name, unit, aggregation, min, max)
-    owned: dict  # (code, area) → statistic info dict
-    tasks: dict  # task number → {"id", "title", "role"}
-    previous: dict  # (statistic_id, area) → Decimal (previous quarter's current value)
-    status_labels: dict  # Chinese label → TaskReport.Status value
-    rules: RuleInputs | None = None  # the programme's validation rules (indicators.validation)
-
-    @property
-    def period(self) -> str:
-        return f"{self.year}Q{self.quarter}"
-
-
-@dataclass
-class CheckResult:
-    kind: str = ""  # "xlsx" | "csv"
-    stat_rows: list = field(default_factory=list)
-    task_rows: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)
-    blank_rows: int = 0
-    error_count: int = 0
-    warning_count: int = 0
-
-    def error(self, message, **where):
-        self.error_count += 1
-        if len(self.errors) < MAX_PROBLEMS_LISTED:
-            self.errors.append(Problem("error", message, **where))
-
-    def warn(self, message, **where):
-        self.warning_count += 1
-        if len(self.warnings) < MAX_PROBLEMS_LISTED:
-            self.warnings.append(Problem("warning", message, **where))
-
-    @property
-    def ok(self) -> bool:
-        return self.error_count == 0
-
-
-# --- cell values -------------------------------------------------------------------------
-
-
-def is_blank(value) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    if isinstance(value, str) and not value.strip(BLANK_CHARS):
-        return True
-    return value is pd.NaT
-
-
-def text_of(value) -> str:
-    if is_blank(value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return unicodedata.normalize("NFKC", str(value)).strip(BLANK_CHARS)
-
-
-def number_of(value) -> tuple[Decimal | None, str]:
-    """(number, "") or (None, why not) for a value cell; (None, "") when blank."""
-    kind = type(value)
-    if kind is int and -MAX_WHOLE < value < MAX_WHOLE:
-        return Decimal(value), ""  # the usual case: a whole number typed in a cell
-    if kind is float and value.is_integer() and -MAX_WHOLE < value < MAX_WHOLE:
-        return Decimal(int(value)), ""
-    if is_blank(value):
-        return None, ""
-    if isinstance(value, bool):
-        return None, _("“%(v)s”不是数字") % {"v": value}
-    if isinstance(value, (datetime, date, pd.Timestamp)):
-        return None, _("这是日期而不是数字")
-    if isinstance(value, (int, float)):
-        if isinstance(value, float) and not math.isfinite(value):
-            return None, _("不是有效数字")
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    else:
-        raw = str(value)
-        text = unicodedata.normalize("NFKC", raw).strip(BLANK_CHARS)
-        if NUMBER_RE.match(text):
-            number = Decimal(text)
-        elif THOUSANDS_RE.match(text):
-            number = Decimal(text.replace(",", ""))
-        elif re.match(r"^[+-]?\d+(,\d+)+$", text):
-            return None, _("“%(v)s”不是数字:逗号只能作千位分隔符(如 1,200),小数请用小数点(如 1.2)") % {
-                "v": raw
-            }
-        else:
-            return None, _("“%(v)s”不是数字") % {"v": raw}
-    if abs(number) >= MAX_ABS_VALUE:
-        return None, _("数值过大")
-    if number.as_tuple().exponent < -4:
-        number = number.quantize(Decimal("0.0001"))
-    return number, ""
-
-
-STORED_PLACES = 4  # StatisticValue.value keeps 4 decimal places
-
-
-def rounding_note(raw, number: Decimal | None) -> str:
-    """Why a stored figure differs from what was typed: more than 4 decimal places are
-    rounded (1.23456789 is kept as 1.2346), and the row says so instead of doing it silently."""
-    kind = type(raw)
-    if kind is int or (kind is float and raw.is_integer()):
-        return ""  # the usual cell: a whole number has no decimal places to lose
-    if number is None or is_blank(raw) or isinstance(raw, bool):
-        return ""
-    text = repr(raw) if isinstance(raw, float) else unicodedata.normalize("NFKC", str(raw)).strip(BLANK_CHARS)
-    try:
-        typed = Decimal(text.replace(",", ""))
-    except ArithmeticError:
-        return ""
-    if typed == number or typed.as_tuple().exponent >= -STORED_PLACES:
-        return ""
-    return _("“%(v)s”超过%(n)s位小数,按 %(kept)s 保存") % {"v": text, "n": STORED_PLACES, "kept": number}
-
-
-NUMBER_EXPECTED = _("应填写阿拉伯数字,如 300 或 12.5,不带“约”、单位、空格或说明文字;说明请写在“备注”列")
-
-
-# --- reading files -----------------------------------------------------------------------
-
-
-class NotReadable(Exception):
-    """The file cannot be read at all; the message says why, in Chinese."""
-
-
-def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → the part holding its XML, from workbook.xml and its relationships."""
-    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-    workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target") for r in rels}
-    out = {}
-    for sheet in workbook.iter(f"{ns_main}sheet"):
-        target = targets.get(sheet.get(f"{ns_rel}id"), "")
-        target = target.lstrip("/")
-        out[sheet.get("name")] = target if target.startswith("xl/") else f"xl/{target}"
-    return out
-
-
-CELL_RE = re.compile(rb"<c\b((?:[^>/]|/(?!>))*)>(.*?)</c>", re.S)
-
-
-def formula_cells(zf: zipfile.ZipFile, part: str) -> dict[str, bool]:
-    """Cells of a sheet that hold a formula → whether a cached value is stored with it.
-
-    A byte scan, cheap when (as usual) the sheet has no formula at all."""
-    try:
-        data = zf.read(part)
-    except KeyError:
-        return {}
-    if b"<f" not in data:
-        return {}
-    out = {}
-    for match in CELL_RE.finditer(data):
-        inner = match.group(2)
-        if b"<f" not in inner:
-            continue
-        ref = re.search(rb'\br="([A-Z]+\d+)"', match.group(1))
-        if ref:
-            out[ref.group(1).decode()] = bool(re.search(rb"<v>[^<]", inner))
-    return out
-
-
-def xlsx_open(data: bytes) -> tuple[zipfile.ZipFile, dict[str, str]]:
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        names = set(zf.namelist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise NotReadable(_("文件不是有效的 Excel 工作簿(.xlsx),可能已损坏或只是改了扩展名。")) from exc
-    content_types = zf.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
-    if any(n.lower().endswith("vbaproject.bin") for n in names) or b"macroEnabled" in content_types:
-        raise NotReadable(
-            _("文件包含宏(VBA)。为安全起见不接受带宏的文件,请另存为不含宏的 .xlsx 后重新上传。")
-        )
-    if "xl/workbook.xml" not in names:
-        raise NotReadable(_("文件不是有效的 Excel 工作簿(.xlsx)。"))
-    try:
-        return zf, _sheet_paths(zf)
-    except (KeyError, ElementTree.ParseError) as exc:
-        raise NotReadable(_("无法读取工作簿的结构,文件可能已损坏。")) from exc
-
-
-def read_sheets(data: bytes, sheets: list[str]) -> dict[str, list[list]]:
-    """The named sheets as lists of rows (every cell, blank rows kept so row numbers hold),
-    read with pandas and the calamine engine."""
-    # keep_default_na=False: "N/A", "NA", "null" are what the reporter typed, not blanks.
-    frames = pd.read_excel(
-        io.BytesIO(data),
-        engine="calamine",
-        sheet_name=sheets,
-        header=None,
-        dtype=object,
-        keep_default_na=False,
-    )
-    return {name: frame.to_numpy(dtype=object).tolist() for name, frame in frames.items()}
-
-
-def decode_csv(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise NotReadable(_("无法识别 CSV 文件的编码,请保存为 UTF-8 或 GBK 编码。"))
-
-
-def read_csv(data: bytes) -> list[list]:
-    text = decode_csv(data)
-    if "\x00" in text:
-        raise NotReadable(_("CSV 文件中含有二进制内容,不是文本文件。"))
-    frame = pd.read_csv(
-        io.StringIO(text), header=None, dtype=str, keep_default_na=False, skip_blank_lines=False, engine="c"
-    )
-    return frame.to_numpy(dtype=object).tolist()
 
 
 # --- checking ----------------------------------------------------------------------------
@@ -758,84 +488,3 @@ def _check_task_rows(rows, ctx: RoundContext, result: CheckResult, formulas) -> 
                 cells={"number": column_letter(index_of["number"])},
             )
         )
-
-
-def _plain(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
-
-
-def _check_warnings(ctx: RoundContext, result: CheckResult) -> None:
-    """Values that may be right but deserve a second look; accepted after confirmation."""
-    if not ctx.previous:
-        return
-    for row in result.stat_rows:
-        stat = ctx.owned[(row.code, row.area)]
-        previous = ctx.previous.get((stat["id"], row.area))
-        if previous is None or row.value is None:
-            continue
-        column, row_number = re.match(r"([A-Z]+)(\d+)", row.cells["value"]).groups()
-        where = {
-            "sheet": DATA_SHEET if result.kind == "xlsx" else CSV_SHEET,
-            "row": row.row,
-            "column": column,
-        }
-        where["field"] = dict(STAT_COLUMNS)["value"]
-        if stat["aggregation"] == "stock" and row.value < previous:
-            result.warn(
-                _("“%(name)s”是存量,本季度 %(v)s 低于上季度 %(p)s(存量一般不会减少),请确认")
-                % {"name": stat["name"], "v": _plain(row.value), "p": _plain(previous)},
-                **where,
-            )
-        elif previous > 0 and abs(row.value - previous) / previous > Decimal("0.5"):
-            result.warn(
-                _("“%(name)s”本季度 %(v)s 与上季度 %(p)s 相差 %(pct)s%%,超过50%%,请确认")
-                % {
-                    "name": stat["name"],
-                    "v": _plain(row.value),
-                    "p": _plain(previous),
-                    "pct": round(abs(row.value - previous) / previous * 100),
-                },
-                **where,
-            )
-
-
-def _check_rules(ctx: RoundContext, result: CheckResult) -> None:
-    """The programme's validation rules between statistics (indicators.validation.checks):
-    an error or a warning at the row of the statistic the rule is about, naming the rule."""
-    rows = {(r.code, r.area): r for r in result.stat_rows if r.value is not None}
-    names = {code: info["name"] for code, info in ctx.catalogue.items()}
-    for violation in rules_check(ctx.rules, {key: r.value for key, r in rows.items()}, names):
-        row = rows[(violation.code, violation.area)]
-        where = {}
-        if result.kind in ("xlsx", "csv"):
-            column = re.match(r"([A-Z]+)", row.cells["value"]).group(1)
-            where = {
-                "sheet": DATA_SHEET if result.kind == "xlsx" else CSV_SHEET,
-                "row": row.row,
-                "column": column,
-                "field": dict(STAT_COLUMNS)["value"],
-            }
-        message = violation.message
-        if not where:  # the web form: name the field instead of a cell
-            message = f"“{names.get(violation.code, violation.code)}”({violation.area or CITY_AREA_LABEL}):{message}"
-        (result.error if violation.level == "error" else result.warn)(message, **where)
-
-
-def value_warnings(ctx: RoundContext, values: dict) -> list[Problem]:
-    """The same warnings for the web form: values is (code, area) → Decimal.
-
-    A validation rule of severity error broken by the values raises ValidationError naming
-    the rule and the statistic: the form saves nothing."""
-    result = CheckResult(kind="form")
-    for (code, area), value in values.items():
-        result.stat_rows.append(
-            StatRow(row=0, code=code, area=area, value=value, note="", cells={"value": "A0"})
-        )
-    _check_rules(ctx, result)
-    if result.errors:
-        raise ValidationError([p.message for p in result.errors])
-    _check_warnings(ctx, result)
-    for problem in result.warnings:
-        problem.sheet, problem.row, problem.column, problem.field = "", None, "", ""
-    return result.warnings
