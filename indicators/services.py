@@ -1,19 +1,18 @@
 """Writes of the indicators room: the statistics catalogue, and the indicator engine's
-results (recompute, recompute requests and the approval hook, milestone records)."""
+results (recompute, recompute requests and the approval hook, milestone records).
 
-import hashlib
-import json
+The recompute and its job are here; the rest is split by concern and re-exported, so
+callers import `indicators.services` as before: catalogue.py (the catalogue and its
+checks), specs.py (what the engine is given), result_rows.py (the stored form of its
+results), recompute_requests.py (requests, the approval hook), milestones.py."""
+
 import logging
-import math
 import time
 from collections import Counter
 from datetime import date
-from decimal import Decimal
-from pathlib import Path
 
 import orjson
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
@@ -23,41 +22,37 @@ from ipcity.core.bulk import insert_rows
 from programmes.models import Programme
 
 from . import engine, formulas
-from . import progress as rules
+from .catalogue import (  # noqa: F401  (re-exported)
+    CATALOGUE_FILE,
+    indicator_formula_validate,
+    statistic_catalogue,
+    statistic_catalogue_load,
+    statistic_value_range_error,
+)
+from .milestones import milestone_completion_record  # noqa: F401  (re-exported)
 from .models import (
     Indicator,
     IndicatorProgress,
     IndicatorValue,
     MilestoneCompletion,
-    Statistic,
     StatisticTotal,
 )
-
-CATALOGUE_FILE = Path(__file__).resolve().parent / "data" / "statistics.json"
-
-
-@transaction.atomic
-def statistic_catalogue_load(*, path: Path = CATALOGUE_FILE) -> int:
-    """Ship the built-in catalogue of DOMAIN.md (idempotent); offices add more codes."""
-    rows = json.loads(path.read_text(encoding="utf-8"))
-    for row in rows:
-        values = {
-            "name": row["name"],
-            "unit": row["unit"],
-            "aggregation": row["aggregation"],
-            "description": row.get("description", ""),
-            "max_value": Decimal(str(row["max_value"])) if row.get("max_value") is not None else None,
-            "is_builtin": True,
-        }
-        stat = Statistic.objects.filter(code=row["code"], city__isnull=True).first()
-        if stat is None:
-            Statistic.objects.create(code=row["code"], **values)
-        elif any(getattr(stat, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(stat, k, v)
-            stat.save()
-    return len(rows)
-
+from .recompute_requests import (  # noqa: F401  (re-exported)
+    RECOMPUTE_JOB_KIND,
+    RECOMPUTE_TASK_NAME,
+    _recompute_enqueue,
+    on_statistics_approved,
+    programme_recompute_request,
+)
+from .result_rows import _dec, _dec_text, _progress_fields  # noqa: F401  (re-exported)
+from .specs import (  # noqa: F401  (re-exported)
+    _digest,
+    _float,
+    _milestone_states,
+    indicator_spec,
+    indicator_spec_hash,
+    programme_spec,
+)
 
 # --- the indicator engine (issue 5) -----------------------------------------------------------
 #
@@ -68,154 +63,6 @@ def statistic_catalogue_load(*, path: Path = CATALOGUE_FILE) -> int:
 # twice changes nothing, and a worker killed half-way leaves the previous results intact.
 
 log = logging.getLogger(__name__)
-
-RECOMPUTE_JOB_KIND = "indicator_recompute"
-RECOMPUTE_TASK_NAME = "indicators.recompute"
-
-
-# --- formulas and range checks --------------------------------------------------------------
-
-
-def statistic_catalogue(*, city=None) -> dict[str, engine.StatMeta]:
-    """Code → StatMeta of the catalogue a city's programmes see: the national codes and the
-    city's own (`Statistic.objects.for_city`); None: the national codes only."""
-    return {
-        s.code: engine.StatMeta(
-            code=s.code,
-            aggregation=s.aggregation,
-            unit=s.unit,
-            name=s.name,
-            min_value=None if s.min_value is None else float(s.min_value),
-            max_value=None if s.max_value is None else float(s.max_value),
-            id=s.pk,
-        )
-        for s in Statistic.objects.for_city(city)
-    }
-
-
-def indicator_formula_validate(*, formula: str | None, kind: str | None = None, city=None) -> str | None:
-    """The formula, normalised (full-width ×÷() become * / ( )), or ValidationError at
-    `formula` whose message names the column and the token. Milestones take no formula."""
-    text = (formula or "").strip()
-    if kind == Indicator.Kind.MILESTONE:
-        if text:
-            raise ValidationError({"formula": _("里程碑指标以完成情况和证明材料认定,不填写公式。")})
-        return None
-    if not text:
-        return None  # allowed: the indicator shows "no data: no formula yet" until one is set
-    # A code resolves within the programme's city: national codes and the city's own.
-    catalogue = dict(Statistic.objects.for_city(city).values_list("code", "aggregation"))
-    try:
-        return formulas.parse(text, statistics=catalogue).text
-    except formulas.FormulaError as exc:
-        raise ValidationError({"formula": exc.message}, code="formula") from exc
-
-
-def statistic_value_range_error(*, statistic: Statistic, value) -> str | None:
-    """Why a reported figure is outside the statistic's plausible range (a population of
-    12,000,000 where the unit is 万人), or None. The same check flags totals in the engine."""
-    if value is None:
-        return None
-    number = Decimal(str(value))
-    unit = statistic.unit
-    if statistic.max_value is not None and number > statistic.max_value:
-        return _(
-            "%(name)s(%(code)s)的填报值 %(value)s 超过合理上限 %(max)s%(unit)s,可能是单位错误:请按“%(unit)s”填报。"
-        ) % {
-            "name": statistic.name,
-            "code": statistic.code,
-            "value": rules.fmt(float(number)),
-            "max": rules.fmt(float(statistic.max_value)),
-            "unit": unit,
-        }
-    if statistic.min_value is not None and number < statistic.min_value:
-        return _("%(name)s(%(code)s)的填报值 %(value)s 低于合理下限 %(min)s%(unit)s。") % {
-            "name": statistic.name,
-            "code": statistic.code,
-            "value": rules.fmt(float(number)),
-            "min": rules.fmt(float(statistic.min_value)),
-            "unit": unit,
-        }
-    return None
-
-
-# --- specifications from the models ---------------------------------------------------------
-
-
-def _float(value) -> float | None:
-    return None if value is None else float(value)
-
-
-def programme_spec(programme) -> engine.ProgrammeSpec:
-    start_year, start_month = (int(x) for x in programme.period_start.split("-"))
-    end_year, end_month = (int(x) for x in programme.period_end.split("-"))
-    return engine.ProgrammeSpec(
-        id=programme.pk,
-        start=(start_year, start_month),
-        end=(end_year, end_month),
-        baseline_year=programme.baseline_year,
-        thresholds=rules.Thresholds(
-            on_track=float(programme.on_track_ratio),
-            at_risk=float(programme.at_risk_ratio),
-            gap=float(programme.at_risk_gap),
-        ),
-    )
-
-
-def indicator_spec(indicator: Indicator) -> engine.IndicatorSpec:
-    return engine.IndicatorSpec(
-        id=indicator.pk,
-        name=indicator.name,
-        kind=indicator.kind,
-        comparator=indicator.comparator,
-        target=float(indicator.target),
-        target_max=_float(indicator.target_max),
-        unit=indicator.unit,
-        deadline=indicator.deadline,
-        formula=indicator.formula,
-        baseline_value=_float(indicator.baseline_value),
-        baseline_year=indicator.baseline_year,
-    )
-
-
-def indicator_spec_hash(spec: engine.IndicatorSpec, programme: engine.ProgrammeSpec) -> str:
-    """What an indicator's result depends on besides data: its settings and the thresholds."""
-    return _digest(
-        [spec.__dict__ | {"id": None}, programme.start, programme.end, programme.thresholds.__dict__]
-    )
-
-
-def _digest(content) -> str:
-    """A fingerprint of computed content (lists, strings, numbers, Decimals: all with a
-    stable repr): equal content, equal fingerprint, so unchanged rows are never rewritten."""
-    return hashlib.sha1(repr(content).encode()).hexdigest()
-
-
-def _dec(value: float | None, places: int = 6) -> Decimal | None:
-    if value is None or not math.isfinite(value):
-        return None
-    return Decimal(f"{value:.{places}f}")
-
-
-def _dec_text(value: float | None) -> str | None:
-    """`str(_dec(value))` without building the Decimal: the text a derived row is written
-    and fingerprinted with (a full recompute formats some 120,000 of them)."""
-    if value is None or not math.isfinite(value):
-        return None
-    text = f"{value:.6f}"
-    return text if "e" not in text else str(Decimal(text))
-
-
-def _milestone_states(indicator_ids) -> dict[int, rules.MilestoneState]:
-    states = {}
-    for record in MilestoneCompletion.objects.filter(indicator_id__in=indicator_ids).order_by(
-        "indicator_id", "-recorded_at", "-pk"
-    ):
-        if record.indicator_id not in states:
-            states[record.indicator_id] = rules.MilestoneState(
-                done=record.is_done, done_on=record.done_on, has_evidence=bool(record.evidence)
-            )
-    return states
 
 
 # --- recompute --------------------------------------------------------------------------------
@@ -564,85 +411,7 @@ def _write(
     return dict(counts)
 
 
-def _progress_fields(result: engine.IndicatorResult, spec_hash: str) -> dict:
-    a = result.assessment
-    return {
-        "status": a.status,
-        "value": _dec(a.value),
-        "year": a.year,
-        "quarter": a.quarter,
-        "is_partial": a.partial,
-        "baseline_value": _dec(a.baseline if a.baseline is not None else result.baseline.value),
-        "baseline_year": result.baseline.year,
-        "completion": _dec(a.completion),
-        "progress": _dec(a.progress) if a.progress is not None and abs(a.progress) < 1e9 else None,
-        "provisional_value": _dec(a.provisional_value),
-        "provisional_year": a.provisional_year,
-        "provisional_quarter": a.provisional_quarter,
-        "provisional_partial": a.provisional_partial,
-        "is_final": a.final,
-        "ratio": _dec(a.ratio),
-        "elapsed": _dec(a.elapsed),
-        "projection_value": _dec(a.projection),
-        "projection_period": a.projection_period if a.projection is not None else "",
-        "projection_text": a.projection_text[:200],
-        "reason": a.reason,
-        "rule": a.rule,
-        "flags": list(a.flags),
-        "yearly": [
-            {
-                "year": y["year"],
-                "value": str(_dec(y["value"])),
-                "met": y["met"],
-                "completion": str(_dec(y["completion"])),
-            }
-            | ({"rate": str(_dec(y["rate"]))} if y.get("rate") is not None else {})
-            for y in a.yearly
-        ],
-        "formula": result.formula,
-        "spec_hash": spec_hash,
-    }
-
-
-# --- requests, the approval hook, and the job --------------------------------------------------
-
-
-def _recompute_enqueue(*, programme, user, statistic_codes=None, message: str = ""):
-    from ipcity.core.services import job_run_enqueue
-
-    codes = sorted(set(statistic_codes)) if statistic_codes is not None else None
-    return job_run_enqueue(
-        kind=RECOMPUTE_JOB_KIND,
-        user=user if getattr(user, "is_authenticated", False) else None,
-        target=programme,
-        params={"programme_id": programme.pk, "statistic_codes": codes},
-        message=message or (_("全部指标重新计算") if codes is None else _("按变更的统计数据重新计算")),
-    )
-
-
-def programme_recompute_request(*, programme, user, statistic_codes: list[str] | None = None):
-    """Ask for a recompute: a JobRun row (the outbox) now, the Celery job once the
-    surrounding transaction commits. Office staff of the programme's city only."""
-    from accounts.permissions import require
-
-    require(user, "programme.edit", programme)
-    return _recompute_enqueue(programme=programme, user=user, statistic_codes=statistic_codes)
-
-
-def on_statistics_approved(*, programme, statistic_codes, user=None):
-    """The hook the approval of a statistics submission calls (issue 4), inside its
-    transaction: the indicators of `programme` that use any of `statistic_codes` are
-    recomputed by a job enqueued when that transaction commits. Returns the JobRun, or None
-    when no code was given. The approval was already authorised, so no check here."""
-    codes = sorted({str(c) for c in (statistic_codes or [])})
-    if not codes:
-        return None
-    return _recompute_enqueue(
-        programme=programme,
-        user=user,
-        statistic_codes=codes,
-        message=_("审核通过后重新计算:%(codes)s") % {"codes": "、".join(codes)},
-    )
+# --- the job (requests and the approval hook: recompute_requests.py) ------------------------
 
 
 def indicator_recompute_job_execute(*, job_id: int) -> dict | None:
@@ -681,62 +450,3 @@ def indicator_recompute_job_execute(*, job_id: int) -> dict | None:
     job_run_finish(job=job, result=summary)
     type(job).objects.filter(pk=job.pk).update(message=job.message)
     return summary
-
-
-# --- milestones ---------------------------------------------------------------------------------
-
-
-def milestone_completion_record(
-    *, indicator: Indicator, user, is_done: bool, done_on: date | None = None, evidence=None, note: str = ""
-) -> MilestoneCompletion:
-    """Record a milestone as done (with a date and evidence) or not done; the indicator's
-    status is recomputed at once. The evidence file is checked before anything is stored,
-    and removed again if the record cannot be written: all or nothing."""
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-
-    from accounts.permissions import require
-    from ipcity.core.uploads import EVIDENCE_MAX_BYTES, evidence_problem
-
-    require(user, "programme.edit", indicator.programme)
-    errors = {}
-    if indicator.kind != Indicator.Kind.MILESTONE:
-        errors["is_done"] = _("只有里程碑指标记录完成情况。")
-    if is_done and done_on is None:
-        errors["done_on"] = _("请填写完成日期。")
-    if is_done and evidence is None:
-        errors["evidence"] = _("标记为已完成时请上传证明材料。")
-    if done_on is not None and done_on > timezone.localdate():
-        errors["done_on"] = _("完成日期不能晚于今天。")
-    name, data = (getattr(evidence, "name", "") or "", b"") if evidence is not None else ("", b"")
-    if evidence is not None:
-        # The one evidence validator (type, signature, size, macros, zip bombs), as for tasks.
-        data = evidence.read(EVIDENCE_MAX_BYTES + 1)
-        problem = evidence_problem(name=name, data=data)
-        if problem:
-            errors["evidence"] = problem
-    if errors:
-        raise ValidationError(errors)
-    stored = ""
-    try:
-        with transaction.atomic():
-            record = MilestoneCompletion(
-                indicator=indicator,
-                is_done=is_done,
-                done_on=done_on if is_done else None,
-                note=note,
-                recorded_by=user,
-                evidence_name=name,
-            )
-            if evidence is not None:
-                record.evidence.save(
-                    f"evidence.{name.rsplit('.', 1)[-1].lower()}", ContentFile(data), save=False
-                )
-                stored = record.evidence.name
-            record.save()
-            indicator_recompute(programme=indicator.programme, indicator_ids=[indicator.pk], user=user)
-    except Exception:
-        if stored:
-            default_storage.delete(stored)
-        raise
-    return record
