@@ -31,6 +31,7 @@ import argparse
 import json
 import os
 import random
+import statistics
 import sys
 import tempfile
 import threading
@@ -366,6 +367,16 @@ def main() -> None:
             solo, _rps = drive(port, role, world["users"][role][:1], 3)
             samples, rps = drive(port, role, world["users"][role], rounds)
             print(f"\n{role}: {len(world['users'][role])} concurrent users, {rps:.1f} requests/s")
+            # The least the saturated pass can show, whatever the code: N users with no pause,
+            # each page's own service time (alone), shared by this machine's cores (Little's law;
+            # optimistic, since PostgreSQL and this client use the same cores).
+            alone_ms = statistics.mean(percentile([x[0] for x in solo[name]], 50) for name, _t in PAGES[role])
+            cores = os.cpu_count() or 1
+            users = len(world["users"][role])
+            print(
+                f"  floor with no pause (Little's law): ≥ {users * alone_ms / cores:.0f} ms mean response "
+                f"({users} users × {alone_ms:.0f} ms alone ÷ {cores} cores)"
+            )
             print(
                 f"  {'page':<18} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'alone ms':>9} {'queries':>9} {'not 200':>8}"
             )
