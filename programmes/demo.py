@@ -11,6 +11,7 @@ from django.db import transaction
 
 from accounts.models import Profile
 from accounts.services import user_with_role_ensure
+from ipcity.core.text import first_clause
 
 from .models import FundingBudget, FundingExpense, FundingRule, Programme
 from .services import agency_resolve
@@ -153,7 +154,7 @@ def demo_funding_load() -> None:
                             source="central" if service and j % 2 == 0 else "municipal",
                             task=task,
                             agency=lead,
-                            description=f"{year}年{task.title[:24] if task else category}项目经费",
+                            description=f"{year}年{first_clause(task.title) if task else category}项目经费",
                         )
                     )
             market = next((r for r in rules if r.category == MARKET_BASED_CATEGORY), None)

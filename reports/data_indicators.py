@@ -5,7 +5,6 @@ at the end of the as-of quarter, and the rows grouped by area."""
 from __future__ import annotations
 
 import math
-import re
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -14,10 +13,9 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from programmes.models import Programme
+from programmes.services import FORMULA_CODE_RE
 
 from .data_dates import quarter_as_of
-
-FORMULA_CODE_RE = re.compile(r"\b[A-Z][A-Z0-9_]*\b")
 
 # Indicator status codes (DOMAIN.md "Progress of an indicator"), shared with the engine.
 INDICATOR_STATUSES = ("achieved", "on_track", "at_risk", "behind", "missed", "pending", "no_data")

@@ -14,7 +14,9 @@ from django.utils import timezone
 from ipcity.core.demo_files import notice_pdf as _notice_pdf
 from ipcity.core.demo_files import photo_png as _photo_png
 from ipcity.core.demo_files import table_xlsx as _table_xlsx
+from ipcity.core.text import first_clause
 from programmes.models import Programme
+from programmes.services import FORMULA_CODE_RE
 
 from .frameworks.models import AssessmentEvidence, Item, ManualScore
 from .frameworks.services import evidence_attach, framework_default_ensure, manual_score_set
@@ -167,7 +169,10 @@ def _load(programme: Programme, kind: str, chapters: dict, issuer: str) -> None:
         return
     city = programme.city.name
     group = next((i for i in items if i.rule == Item.Rule.EVIDENCE), None)
-    start = date(programme.start_year, 3, 20)
+    try:  # the leading group is set up once the plan is issued, not before
+        start = date.fromisoformat(programme.issue_date or "") + timedelta(days=20)
+    except ValueError:
+        start = date(programme.start_year, 3, 20)
     if group:
         evidence_attach(
             programme=programme,
@@ -186,7 +191,7 @@ def _load(programme: Programme, kind: str, chapters: dict, issuer: str) -> None:
             item=item,
             user=None,
             uploaded_at=_moment(date(as_of.year, 10, 15)),
-            name=f"{item.title[:12]}情况说明.pdf",
+            name=f"{first_clause(item.title)}情况说明.pdf",
             agency_name="领导小组办公室",
             data=_notice_pdf(item.title, f"{city}{item.title}情况说明。"),
         )
@@ -199,14 +204,14 @@ def _load(programme: Programme, kind: str, chapters: dict, issuer: str) -> None:
         on = date(as_of.year - 1 + n % 2, 3 + (n * 5) % 9, 5 + n % 20)
         if n % 3 == 0:
             name, data = (
-                f"{task.number}.关于{task.title[:16]}的工作通知.pdf",
+                f"{task.number}.关于{first_clause(task.title)}的工作通知.pdf",
                 _notice_pdf(
-                    f"关于{task.title[:24]}的工作通知",
+                    f"关于{first_clause(task.title)}的工作通知",
                     f"为落实{programme.title}第{task.number}项任务“{task.title}”，现将有关工作安排通知如下。",
                 ),
             )
         else:
-            name, data = f"{task.number}.{task.title[:12]}现场照片.png", _photo_png(n)
+            name, data = f"{task.number}.{first_clause(task.title)}现场照片.png", _photo_png(n)
         evidence_attach(
             programme=programme,
             task=task,
@@ -216,14 +221,18 @@ def _load(programme: Programme, kind: str, chapters: dict, issuer: str) -> None:
             agency_name=lead.agency.name if lead else "牵头单位",
             data=data,
         )
+    # A year's figures are certified after the year ends, by the unit that reports them (the
+    # 数据来源 of the indicator table): a table per indicator in the weeks after the as-of date.
+    owners = _statistic_owners(programme)
     for n, indicator in enumerate(programme.indicators.exclude(kind="milestone").order_by("order")):
+        codes = FORMULA_CODE_RE.findall(indicator.formula or "")
         evidence_attach(
             programme=programme,
             indicator=indicator,
             user=None,
-            uploaded_at=_moment(date(as_of.year, 9, 1 + n % 28)),
-            name=f"{indicator.name[:14]}统计表.xlsx",
-            agency_name="市统计局",
+            uploaded_at=_moment(as_of + timedelta(days=10 + n % 20)),
+            name=f"{indicator.name}统计表.xlsx",
+            agency_name=next((owners[c] for c in codes if c in owners), "市统计局"),
             data=_table_xlsx(
                 [
                     ("年度", indicator.name, "单位"),
@@ -237,6 +246,17 @@ def _load(programme: Programme, kind: str, chapters: dict, issuer: str) -> None:
                 ]
             ),
         )
+
+
+def _statistic_owners(programme) -> dict[str, str]:
+    """Statistic code → the agency that reports it in this programme (its first owner)."""
+    from indicators.models import StatisticOwner
+
+    owners: dict[str, str] = {}
+    rows = StatisticOwner.objects.filter(programme=programme).order_by("statistic__code", "area", "pk")
+    for code, printed, name in rows.values_list("statistic__code", "printed_agency", "agency__name"):
+        owners.setdefault(code, printed or name)
+    return owners
 
 
 @transaction.atomic

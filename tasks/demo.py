@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from ipcity.core.text import first_clause
+
 CITY_ABBR = {"武汉市": "武", "宜昌市": "宜", "哈尔滨市": "哈", "福州市": "榕", "鞍山市": "鞍"}
 
 # (keywords in the task's title or text, what was done: lines with slots)
@@ -13,7 +15,7 @@ THEMES = [
     (
         ("培训", "人才", "队伍", "教育"),
         [
-            "举办{topic}专题培训班{n}期，培训企业知识产权管理人员{m}人次",
+            "围绕{topic}举办专题培训班{n}期，培训企业知识产权管理人员{m}人次",
             "联合高校开设知识产权实务课程，{n}名学员结业，新增知识产权专业人才{k}名",
         ],
     ),
@@ -21,7 +23,7 @@ THEMES = [
         ("保护", "执法", "维权", "侵权", "打击", "假冒"),
         [
             "开展知识产权保护专项行动，检查市场主体{m}家，查处侵权假冒案件{k}起",
-            "完善{topic}协作机制，联合公安、海关开展执法检查{n}次，移送涉嫌犯罪线索{n}条",
+            "围绕{topic}完善部门协作机制，联合公安、海关开展执法检查{n}次，移送涉嫌犯罪线索{n}条",
         ],
     ),
     (
@@ -34,7 +36,7 @@ THEMES = [
     (
         ("平台", "服务", "中心", "机构", "运营"),
         [
-            "{topic}平台完成升级并上线运行，本季度服务企业{m}家次，提供检索分析报告{k}份",
+            "知识产权服务平台完成升级并上线运行，本季度服务企业{m}家次，提供检索分析报告{k}份",
             "引进知识产权服务机构{n}家，服务机构累计达到{k}家",
         ],
     ),
@@ -80,7 +82,11 @@ POLICIES = ["实施意见", "工作方案", "管理办法", "扶持办法", "实
 
 def _topic(title: str) -> str:
     text = re.sub(r"^[\d一二三四五六七八九十.、（）()]+", "", title).strip("。；; ")
-    return text[:16] or "重点任务"
+    return first_clause(text) or "重点任务"
+
+
+def _theme(text: str) -> list[str] | None:
+    return next((lines for keys, lines in THEMES if any(k in text for k in keys)), None)
 
 
 def task_report_text(
@@ -88,8 +94,9 @@ def task_report_text(
 ):
     """(work_done, problems, next_steps) of one agency's report on one task for one quarter;
     `already_done`: the task was reported done in an earlier quarter (the lead consolidates)."""
-    words = f"{task.title}{task.text or ''}"
-    lines = next((lines for keys, lines in THEMES if any(k in words for k in keys)), GENERIC)
+    # The title says what the task is about; its text names much else (a task on 强区建设
+    # mentions 人才 in passing), so it is read only when the title matches no theme.
+    lines = _theme(task.title) or _theme(task.text or "") or GENERIC
     topic = _topic(task.title)
     slots = {
         "topic": topic,
@@ -133,7 +140,8 @@ def task_report_text(
             f"{problem}。",
             "提请领导小组办公室协调，下月召开专题协调会，明确时间节点。",
         )
-    share = rng.randint(40, 90)
+    # 年度任务完成约 x%: the year's share done grows quarter by quarter.
+    share = rng.randint(*{1: (15, 30), 2: (35, 55), 3: (60, 75), 4: (85, 95)}[quarter])
     return (
         f"{year}年第{quarter}季度{done}；年度任务完成约{share}%。",
         rng.choice(["", "", "部分区县工作进展不均衡。", "企业参与积极性有待提高。"]),

@@ -127,3 +127,43 @@ def test_the_acceptance_report_dates_its_data_inside_the_story(demo):
     doc = report_document_build(report=midterm)
     assert doc.data_changed_at.date() <= midterm.issued_on < date(2023, 1, 1)
     assert doc.basics.status_label == "实施中"
+
+
+def test_the_demo_evidence_reads_like_a_clerks_filing(demo):
+    """Names shortened at a clause, never mid-word (司法保护 → 司法保); each indicator's
+    statistics table certified after the as-of date by the unit its 数据来源 names."""
+    import re
+
+    from ipcity.core.text import first_clause
+    from reports.data import indicator_rows
+    from reports.frameworks.models import AssessmentEvidence
+    from reports.models import Report
+
+    report = Report.objects.get(programme__slug="wuhan-2017", kind="acceptance")
+    evidence = AssessmentEvidence.objects.filter(programme=report.programme)
+    for e in evidence.filter(task__isnull=False).select_related("task"):
+        assert first_clause(e.task.title) in e.original_name, e.original_name
+    sources = {row.name: row.source for row in indicator_rows(report.programme, report.as_of)}
+    tables = evidence.filter(indicator__isnull=False).select_related("indicator")
+    assert tables.count() >= 10
+    for e in tables:
+        assert e.original_name == f"{e.indicator.name}统计表.xlsx"
+        assert 0 < (e.uploaded_at.date() - report.as_of).days <= 60, (e.original_name, e.uploaded_at)
+        assert e.agency_name in sources[e.indicator.name], (e.agency_name, sources[e.indicator.name])
+    # in-progress reports: the year's share done grows by quarter (≥ 85 % in a fourth quarter)
+    shares = [
+        (r.quarter, int(m.group(1)))
+        for r in TaskReport.objects.filter(task__programme=report.programme, status="in_progress")
+        if (m := re.search(r"年度任务完成约(\d+)%", r.work_done))
+    ]
+    assert shares and all(s >= 85 for q, s in shares if q == 4) and all(s <= 30 for q, s in shares if q == 1)
+
+
+def test_a_title_is_shortened_at_its_first_clause_never_mid_word():
+    from ipcity.core.text import first_clause
+
+    assert first_clause("深入推进知识产权行政执法与司法保护有机衔接，建立协作机制") == (
+        "深入推进知识产权行政执法与司法保护有机衔接"
+    )
+    assert first_clause("推进专利优势企业培育工程") == "推进专利优势企业培育工程"
+    assert first_clause("（一）") == "（一）"  # nothing before the break: the text itself
