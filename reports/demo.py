@@ -15,7 +15,7 @@ from ipcity.core.demo_files import notice_pdf as _notice_pdf
 from ipcity.core.demo_files import photo_png as _photo_png
 from ipcity.core.demo_files import table_xlsx as _table_xlsx
 from ipcity.core.text import first_clause
-from programmes.models import Programme
+from programmes.models import LeadingGroupMember, Programme
 from programmes.services import FORMULA_CODE_RE
 
 from .frameworks.models import AssessmentEvidence, Item, ManualScore
@@ -26,7 +26,7 @@ from .services import as_of_default
 WUHAN = {
     "basic_info": """武汉市于2017年11月印发《武汉市推进国家知识产权强市创建工作方案（2017—2020年）》，明确以知识产权保护、创造、运用、管理和环境优化五大工程为主线，提出20项主要指标和33项重点任务。
 
-市政府成立市推进国家知识产权强市创建工作领导小组，市长任组长，分管副市长任副组长，37家市直部门和各区政府为成员单位，领导小组办公室设在市科技局（市知识产权局）。领导小组每年召开全体会议，审定年度工作要点，成员单位按任务分工逐季报送进展。""",
+市政府成立市推进国家知识产权强市创建工作领导小组，市长任组长，分管副市长任副组长，市直有关部门和各区人民政府（开发区管委会）{members}家单位为成员单位，领导小组办公室设在市科技局（市知识产权局）。领导小组每年召开全体会议，审定年度工作要点，成员单位按任务分工逐季报送进展。""",
     "work_summary": """## 健全工作机制，压实各方责任
 
 领导小组办公室每年制定工作要点并分解到成员单位，建立季度报送、半年督办、年度考核的推进机制。四年来共召开领导小组全体会议4次、专题协调会16次，印发督办通报11期。
@@ -42,16 +42,16 @@ WUHAN = {
 ## 优化知识产权服务环境
 
 建设知识产权服务业集聚区，引进国内知名服务机构；面向中小企业开展“知识产权进园区”活动，累计培训企业管理人员逾万人次。""",
-    "cases": """## 知识产权质押融资“武汉模式”
+    "cases": """## 知识产权纠纷多元化解
 
-市知识产权局联合人民银行武汉分行、市金融局搭建银企对接平台，设立风险补偿资金池，对质押贷款给予贴息。2018年以来累计帮助数百家科技型中小企业获得质押贷款，单笔最快一周放款，“专利变现金”成为企业融资的常规渠道。
+市知识产权局会同市司法局组建知识产权纠纷人民调解委员会，与仲裁院知识产权仲裁中心、知识产权保护中心建立案件移交和信息共享机制，专利侵权纠纷案件实现“受理—调解—仲裁—诉讼”衔接，按期结案率保持在较高水平。
 
 ## 光谷知识产权保护“一站式”服务
 
 东湖高新区整合保护中心、调解委员会和仲裁机构，提供快速审查、快速确权、快速维权“一站式”服务，专利预审授权周期由两年多缩短到数月，为光电子信息产业创新提供了有力保障。""",
-    "problems": """## 部分指标完成进度不均衡
+    "problems": """## 部分指标和任务未达到方案要求
 
-少数指标受统计口径调整和疫情影响，完成情况滞后于计划，区域之间发展仍不平衡。
+{shortfalls}
 
 ## 知识产权运用效益有待提升
 
@@ -124,7 +124,7 @@ YICHANG = {
 }
 
 REASONS = {
-    "定期会商": "领导小组按季度召开会议并印发督办通报，机制运行正常。",
+    "定期会商": "领导小组每年召开全体会议审定年度工作要点，办公室按季度调度并印发督办通报，机制运行正常。",
     "财政资金": "财政资金按年度预算拨付，资金台账完整。",
     "典型经验": "形成可复制推广的经验做法2项，被省级媒体报道。",
     "宣传培训": "每年开展宣传周活动和专题培训，社会知晓度较高。",
@@ -142,12 +142,20 @@ def _load(programme: Programme, kind: str, chapters: dict, issuer: str) -> None:
         report = Report.objects.create(programme=programme, kind=kind, as_of=as_of)
     if report.basic_info:
         return
+    # Written from the report's own tables where it cites them: the member count, and by name
+    # the indicators missed and the tasks not finished (an evaluator checks each against them).
+    members = programme.leading_group.filter(role=LeadingGroupMember.Role.MEMBER).values("agency").distinct()
+    facts = {"members": members.count(), "shortfalls": ""}
     for name, text in chapters.items():
-        setattr(report, name, text)
+        setattr(report, name, text.format(**facts))
     # Written and issued in the month after its as-of date, once the last quarter is in.
     written = as_of + timedelta(days=20)
     report.issuer, report.issued_on = issuer, written + timedelta(days=5)
     report.save()
+    if "{shortfalls}" in chapters.get("problems", ""):
+        facts["shortfalls"] = _shortfalls(report)
+        report.problems = chapters["problems"].format(**facts)
+        report.save(update_fields=["problems"])
     from accounts.models import Profile
 
     profile = (
@@ -246,6 +254,32 @@ def _load(programme: Programme, kind: str, chapters: dict, issuer: str) -> None:
                 ]
             ),
         )
+
+
+def _shortfalls(report: Report) -> str:
+    from .rendering.format import num
+    from .selectors import report_document_build
+
+    doc = report_document_build(report=report)
+    missed = [
+        f"{r.name}（{num(r.value)}{r.unit}，目标{r.target_display}{r.unit}）"
+        if r.value is not None
+        else r.name
+        for r in doc.indicators
+        if r.status == "missed"
+    ]
+    unfinished = [
+        f"{t.number}“{first_clause(t.title)}”"
+        for section in doc.task_sections
+        for t in section.tasks
+        if getattr(t, "verdict", None) == "not_done"
+    ]
+    parts = []
+    if missed:
+        parts.append(f"{len(missed)}项指标未达到目标值：{'、'.join(missed)}，主要受统计口径调整和疫情影响。")
+    if unfinished:
+        parts.append(f"{len(unfinished)}项任务未按期完成：{'、'.join(unfinished)}，已列入整改清单。")
+    return "".join(parts) or "各项指标和任务均已按方案要求完成，但区域之间发展仍不平衡。"
 
 
 def _statistic_owners(programme) -> dict[str, str]:

@@ -167,3 +167,22 @@ def test_a_title_is_shortened_at_its_first_clause_never_mid_word():
     )
     assert first_clause("推进专利优势企业培育工程") == "推进专利优势企业培育工程"
     assert first_clause("（一）") == "（一）"  # nothing before the break: the text itself
+
+
+def test_the_acceptance_reports_own_words_agree_with_its_tables(demo):
+    """存在问题 names each indicator the table marks 未完成 and each task judged 未完成; the
+    member count is the leading group's."""
+    from reports.models import Report
+    from reports.selectors import report_document_build
+
+    report = Report.objects.get(programme__slug="wuhan-2017", kind="acceptance")
+    doc = report_document_build(report=report)
+    missed = [r.name for r in doc.indicators if r.status == "missed"]
+    assert missed, "the demo shows a believable mix, some targets missed"
+    assert all(name in report.problems for name in missed), (missed, report.problems)
+    not_done = [
+        t.number for s in doc.task_sections for t in s.tasks if getattr(t, "verdict", None) == "not_done"
+    ]
+    assert all(f"{n}“" in report.problems for n in not_done), (not_done, report.problems)
+    members = report.programme.leading_group.filter(role="成员").values("agency").distinct().count()
+    assert f"{members}家单位为成员单位" in report.basic_info
