@@ -186,3 +186,25 @@ def test_the_acceptance_reports_own_words_agree_with_its_tables(demo):
     assert all(f"{n}“" in report.problems for n in not_done), (not_done, report.problems)
     members = report.programme.leading_group.filter(role="成员").values("agency").distinct().count()
     assert f"{members}家单位为成员单位" in report.basic_info
+
+
+def test_no_demo_part_exceeds_its_total_in_any_year(demo):
+    """Closed cases never above accepted ones (a 结案率 over 100 %, base year included, reads
+    as an error to an evaluator)."""
+    from collections import defaultdict
+
+    from indicators.demo import DEMO_PARTS
+
+    sums = defaultdict(float)
+    for slug, code, area, year, value in StatisticValue.objects.filter(is_current=True).values_list(
+        "programme__slug", "statistic__code", "area", "year", "value"
+    ):
+        sums[(slug, code, area, year)] += float(value)
+    checked = 0
+    for (slug, code, area, year), value in sums.items():
+        for total, parts in DEMO_PARTS:
+            whole = sums.get((slug, total, area, year))
+            if code in parts and whole is not None:
+                checked += 1
+                assert value <= whole, (slug, code, area, year, value, whole)
+    assert checked > 20
