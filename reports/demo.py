@@ -131,6 +131,26 @@ REASONS = {
 }
 
 
+def _reasons(programme: Programme, as_of: date) -> dict[str, str]:
+    """The manual scores' bases; the funding one from the ledger (budget, spending, rate)."""
+    from programmes.funding import funding_summary
+
+    from .rendering.format import num, pct
+
+    funding = funding_summary(programme=programme, as_of=as_of)
+    reasons = dict(REASONS)
+    if funding.budget_total:
+        reasons["财政资金"] = (
+            f"预算{num(funding.budget_total)}万元，支出{num(funding.spent_total)}万元，执行率"
+            f"{pct(funding.total_rate)}；资金台账完整，个别项目拨付滞后。"
+        )
+    return reasons
+
+
+def _reason_of(item, reasons: dict[str, str]) -> str:
+    return next((r for k, r in reasons.items() if k in item.title), "按方案要求完成，材料齐全。")
+
+
 def _moment(on: date) -> datetime:
     return timezone.make_aware(datetime.combine(on, time(15)))
 
@@ -164,9 +184,10 @@ def _load(programme: Programme, kind: str, chapters: dict, issuer: str) -> None:
     office = profile.user if profile else None
     framework = framework_default_ensure(programme=programme)
     items = list(Item.objects.filter(aspect__framework=framework).order_by("aspect__order", "order"))
+    reasons = _reasons(programme, as_of)
     for item in items:
         if item.rule == Item.Rule.MANUAL and office is not None:
-            reason = next((r for k, r in REASONS.items() if k in item.title), "按方案要求完成，材料齐全。")
+            reason = _reason_of(item, reasons)
             score = (item.max_score * Decimal("0.85")).quantize(Decimal("0.5"))
             manual_score_set(report=report, item=item, score=score, reason=reason, user=office)
     # Every timestamp inside the story: the chapters and scores date from the writing.
@@ -193,18 +214,17 @@ def _load(programme: Programme, kind: str, chapters: dict, issuer: str) -> None:
                 "关于成立领导小组的通知", f"为推进{programme.title}实施，经市政府研究，决定成立领导小组。"
             ),
         )
+    # Each manual score backed by the office's account of it (what the score's basis says).
     for n, item in enumerate(i for i in items if i.rule == Item.Rule.MANUAL):
         evidence_attach(
             programme=programme,
             item=item,
             user=None,
-            uploaded_at=_moment(date(as_of.year, 10, 15)),
+            uploaded_at=_moment(as_of + timedelta(days=12 + n)),
             name=f"{first_clause(item.title)}情况说明.pdf",
             agency_name="领导小组办公室",
-            data=_notice_pdf(item.title, f"{city}{item.title}情况说明。"),
+            data=_notice_pdf(item.title, f"{city}{item.title}情况说明：{_reason_of(item, reasons)}"),
         )
-        if n >= 1:
-            break
     # Every task and every indicator backed by something: a notice or a photo from the lead
     # per task, the statistics bureau's table per indicator.
     for n, task in enumerate(programme.tasks.order_by("order")):
@@ -230,7 +250,8 @@ def _load(programme: Programme, kind: str, chapters: dict, issuer: str) -> None:
             data=data,
         )
     # A year's figures are certified after the year ends, by the unit that reports them (the
-    # 数据来源 of the indicator table): a table per indicator in the weeks after the as-of date.
+    # 数据来源 of the indicator table): a table per indicator in the weeks after the as-of
+    # date, before the report is written (20 days after it).
     owners = _statistic_owners(programme)
     for n, indicator in enumerate(programme.indicators.exclude(kind="milestone").order_by("order")):
         codes = FORMULA_CODE_RE.findall(indicator.formula or "")
@@ -238,7 +259,7 @@ def _load(programme: Programme, kind: str, chapters: dict, issuer: str) -> None:
             programme=programme,
             indicator=indicator,
             user=None,
-            uploaded_at=_moment(as_of + timedelta(days=10 + n % 20)),
+            uploaded_at=_moment(as_of + timedelta(days=5 + n % 15)),
             name=f"{indicator.name}统计表.xlsx",
             agency_name=next((owners[c] for c in codes if c in owners), "市统计局"),
             data=_table_xlsx(

@@ -208,3 +208,40 @@ def test_no_demo_part_exceeds_its_total_in_any_year(demo):
                 checked += 1
                 assert value <= whole, (slug, code, area, year, value, whole)
     assert checked > 20
+
+
+def test_every_demo_manual_score_has_its_evidence_filed_before_the_report_is_issued(demo):
+    from reports.frameworks.models import AssessmentEvidence, Item, ManualScore
+    from reports.models import Report
+
+    report = Report.objects.get(programme__slug="wuhan-2017", kind="acceptance")
+    scored = ManualScore.objects.filter(report=report).values_list("item_id", flat=True)
+    assert scored.count() >= 3
+    backed = set(AssessmentEvidence.objects.filter(item_id__in=scored).values_list("item_id", flat=True))
+    assert backed == set(scored), [i.title for i in Item.objects.filter(pk__in=set(scored) - backed)]
+    funding = ManualScore.objects.get(report=report, item__title__contains="财政资金")
+    assert "执行率" in funding.reason
+    dates = [e.uploaded_at.date() for e in AssessmentEvidence.objects.filter(programme=report.programme)]
+    assert max(dates) <= report.issued_on, (max(dates), report.issued_on)
+
+
+def test_a_sum_the_plan_states_once_is_one_figure_in_the_indicator_and_the_ledger(demo):
+    """Harbin's 专利运用补助经费 is an indicator and a funding rule from one sentence: the
+    indicator's statistic and the ledger's spending of that category agree, year by year."""
+    from collections import defaultdict
+
+    from programmes.models import FundingExpense
+
+    harbin = Programme.objects.get(slug="harbin-2016")
+    rule = harbin.funding_rules.get(kind="min_yearly_amount")
+    indicator = harbin.indicators.get(source_sentence=rule.source_sentence)
+    ledger, reported = defaultdict(float), defaultdict(float)
+    for on, amount in FundingExpense.objects.filter(programme=harbin, category=rule.category).values_list(
+        "date", "amount"
+    ):
+        ledger[on.year] += float(amount)
+    for year, value in StatisticValue.objects.filter(
+        programme=harbin, statistic__code=indicator.formula.strip(), is_current=True, year__in=list(ledger)
+    ).values_list("year", "value"):
+        reported[year] += float(value)
+    assert ledger and {y: round(v) for y, v in reported.items()} == {y: round(v) for y, v in ledger.items()}
