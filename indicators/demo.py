@@ -168,6 +168,39 @@ def _parts_within_totals(fit: _Fit) -> None:
                 fit.value[row.pk] = math.floor(fit.value[whole.pk] * parts[code] / places) * places
 
 
+def _statistics_from_ledger(fit: _Fit) -> set[str]:
+    """A sum the plan states once is one figure. Where one sentence of the plan gives both an
+    indicator over a single statistic and a yearly funding rule (Harbin's 每年用于专利运用补助
+    的经费保持在500万元以上), the demo statistic is the ledger's spending of that category,
+    quarter by quarter in the ledger's years, so the indicator table and the funding check
+    agree. Returns the codes so set (the fit leaves them alone)."""
+    from programmes.models import FundingExpense, FundingRule
+
+    rules = {
+        r.source_sentence: r
+        for r in fit.programme.funding_rules.filter(kind=FundingRule.Kind.MIN_YEARLY_AMOUNT)
+        if r.source_sentence and r.category
+    }
+    done = set()
+    for indicator in fit.programme.indicators.exclude(source_sentence=""):
+        rule = rules.get(indicator.source_sentence)
+        codes = list(dict.fromkeys(CODE_RE.findall(indicator.formula or "")))
+        if rule is None or len(codes) != 1 or codes[0] not in fit.by_code:
+            continue
+        spent: dict[tuple[int, int], float] = defaultdict(float)
+        years = set()
+        for on, amount in FundingExpense.objects.filter(
+            programme=fit.programme, category=rule.category
+        ).values_list("date", "amount"):
+            spent[(on.year, (on.month - 1) // 3 + 1)] += float(amount)
+            years.add(on.year)
+        for row in fit.by_code[codes[0]]:
+            if row.area == "" and row.year in years:
+                fit.value[row.pk] = spent.get((row.year, row.quarter), 0.0)
+        done.add(codes[0])
+    return done
+
+
 def demo_statistics_fit(programme: Programme) -> int:
     """Move the demo statistics of one programme so its indicators show a believable mix of
     outcomes (see the module's text); returns how many indicators were fitted."""
@@ -175,7 +208,7 @@ def demo_statistics_fit(programme: Programme) -> int:
     if not fit.rows:
         return 0
     rng = random.Random(f"fit:{programme.slug}")
-    used: set[str] = set()
+    used: set[str] = _statistics_from_ledger(fit)
     fitted = 0
     for indicator in programme.indicators.order_by("order", "pk"):
         if indicator.kind in (Indicator.Kind.MILESTONE, Indicator.Kind.RANGE) or not indicator.formula:
