@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ipcity.core.text import joined, year_amount
+from ipcity.core.text import joined, percent, year_amount
 
 from . import reference as ref_rules
 from .progress_kinds import (
@@ -243,7 +243,7 @@ def _apply_convention(
         ]
         if rates:
             result.reason += _("逐年增速:%(rates)s。") % {
-                "rates": joined(year_amount(y, f"{rates[y]:.1f}%") for y in sorted(rates))
+                "rates": joined(year_amount(y, percent(rates[y])) for y in sorted(rates))
             }
     if plan.kind == "range" and plan.target_max is not None and ref.value > plan.target_max:
         if "above_max" not in result.flags:
@@ -295,7 +295,7 @@ def _final_verdict(result: Assessment, plan: Plan, ref: Point) -> None:
         rates = [row for row in result.yearly if row.get("rate") is not None]
         if rates:
             reason += _("逐年增速:%(rates)s。") % {
-                "rates": joined(year_amount(row["year"], f"{row['rate']:.1f}%") for row in rates)
+                "rates": joined(year_amount(row["year"], percent(row["rate"])) for row in rates)
             }
     if "above_max" in result.flags:
         reason += _("注意:高于区间上限 %(max)s%(unit)s,请核实。") % {

@@ -9,7 +9,7 @@ import math
 
 from django.utils.translation import gettext as _
 
-from ipcity.core.text import joined
+from ipcity.core.text import joined, percent
 
 from .progress_types import (
     ACHIEVED,
@@ -193,7 +193,7 @@ def _assess_level(
     projection = project(base, point.value, n_obs, n_req)
     if method == "compound":
         how = _("R=实际年均增速 %(obs)s ÷ 所需年均增速 %(req)s = %(r)s(%(band)s)")
-        obs_text, req_text = f"{observed * 100:.1f}%", f"{required * 100:.1f}%"
+        obs_text, req_text = percent(observed * 100), percent(required * 100)
     else:
         how = _("R=实际年均变化 %(obs)s ÷ 所需年均变化 %(req)s = %(r)s(%(band)s,基期值非正数,按线性计算)")
         obs_text, req_text = fmt(observed), fmt(required)

@@ -10,6 +10,8 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from ipcity.core.text import number, percent
+
 ACHIEVED = "achieved"
 ON_TRACK = "on_track"
 AT_RISK = "at_risk"
@@ -186,28 +188,17 @@ class Assessment:
 
 
 def fmt(value: float | None) -> str:
-    """A number as people write it: 30, 28.4, 0.78, 8000, 32,000 (five digits and more are
-    grouped in threes, GB/T 15835, as the report tables print them)."""
+    """A number as the report tables print it (`ipcity.core.text.number`: two decimals at
+    most, 32,000 grouped), so a note never says 37.9 of the table's 37.91."""
     if value is None:
         return "—"
     if isinstance(value, float) and not math.isfinite(value):
         return "—"
-    magnitude = abs(value)
-    if magnitude >= 9999.5:
-        text = f"{value:,.0f}"
-    elif magnitude >= 100:
-        text = f"{value:.0f}"
-    elif magnitude >= 10:
-        text = f"{value:.1f}"
-    else:
-        text = f"{value:.2f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    return number(value)
 
 
 def pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
+    return "—" if value is None else percent(value * 100)
 
 
 def period_label(year: int, quarter: int, partial: bool = False) -> str:

@@ -1,39 +1,25 @@
 """Number and date formatting shared by the PDF, the charts and the filters."""
 
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from ipcity.core.text import number, percent
 
 
 def num(value, places: int = 2) -> str:
     """32000 → "32,000", 1234 → "1234", 12.5000 → "12.5", 1/3 → "0.33"; None → 无数据."""
     if value is None or value == "":
         return _("无数据")
-    if not isinstance(value, Decimal):
-        value = Decimal(str(value))
-    quantum = Decimal(1).scaleb(-places)
-    rounded = value.quantize(quantum, rounding=ROUND_HALF_UP)
-    text = format(rounded, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if text in ("-0", ""):
-        return "0"
-    sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
-    whole, dot, frac = text.partition(".")
-    if len(whole) > 4:  # 300925 → 300,925 (four digits, like years, stay as they are)
-        whole = f"{int(whole):,}"
-    return f"{sign}{whole}{dot}{frac}"
+    return number(value, places)
 
 
 def pct(value, places: int = 1) -> str:
     """A percentage already in percent, always with `places` decimals (74 → "74.0%")."""
     if value is None:
         return _("无数据")
-    if not isinstance(value, Decimal):
-        value = Decimal(str(value))
-    return f"{value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)}%"
+    return percent(value, places)
 
 
 def cn_date(value) -> str:

@@ -66,7 +66,7 @@ def test_status_as_a_table(wuhan):
         "值 28.4件/万人(2019年) · 目标 >= 30件/万人 · 完成率 94.7% · 进展度 89.3% · 正常推进(on_track)"
         in text
     )
-    assert "预计2020-12达到35.1件/万人(目标30)" in text
+    assert "预计2020-12达到35.13件/万人(目标30)" in text
     assert "尚未计算:请运行 recompute_indicators wuhan-2017。" in text
 
 

@@ -77,7 +77,7 @@ def test_per_10000_residents_level_hand_computed(wuhan):
     assert float(p.ratio) == pytest.approx(1.25319, abs=1e-5)
     assert float(p.completion) == pytest.approx(28.4 / 30)  # 完成率 = 完成值 ÷ 目标值
     assert float(p.progress) == pytest.approx(13.4 / 15)  # 进展度 from the baseline
-    assert p.projection_text == "预计2020-12达到35.1件/万人(目标30)"
+    assert p.projection_text == "预计2020-12达到35.13件/万人(目标30)"
     assert p.projection_period == "2020-12"
     assert "R≥0.95" in p.reason and "开放SDG" in p.rule
     assert [(v.year, v.quarter, v.value) for v in values_of(wuhan, PER_10K)] == [

@@ -62,7 +62,7 @@ def test_level_on_track_r_above_095():
     assert a.progress == pytest.approx(0.4765625)  # 进展度 (19.53 − 10) / (30 − 10)
     # projection: 19.53125 × 1.25² = 30.52 at 2020-12
     assert a.projection == pytest.approx(30.517578125)
-    assert a.projection_text == "预计2020-12达到30.5件(目标30)"
+    assert a.projection_text == "预计2020-12达到30.52件(目标30)"
     assert "R=实际年均增速 25.0% ÷ 所需年均增速 24.6% = 1.02(R≥0.95)" in a.reason
 
 
@@ -576,11 +576,18 @@ def test_milestone_done_without_evidence_is_not_achieved():
 def test_numbers_and_periods_read_as_people_write_them():
     assert [fmt(30.0), fmt(28.44), fmt(0.781), fmt(32000.4), fmt(None)] == [
         "30",
-        "28.4",
+        "28.44",
         "0.78",
-        "32,000",
+        "32,000.4",
         "—",
     ]
+    # as the report's tables print the same figure: a note never says 37.9 of the table's 37.91
+    from reports.rendering.format import num
+
+    assert [fmt(v) for v in (37.914, 17.885, 449.0, 13.72)] == [
+        num(v) for v in (37.914, 17.885, 449.0, 13.72)
+    ]
+    assert fmt(17.885) == "17.89"
     assert fmt(8000.0) == "8000" and fmt(-123456.0) == "-123,456"  # four digits stay ungrouped
     assert period_label(2019, 4) == "2019年"
     assert period_label(2019, 3, partial=True) == "2019年1—3季度"

@@ -48,7 +48,7 @@ def test_an_approval_is_recomputed_by_the_worker(celery_worker):
     assert job.result["indicators"] == 1
     p = IndicatorProgress.objects.get(indicator__programme=wuhan, indicator__name="每万人口发明专利拥有量")
     assert (p.status, str(p.value)) == ("on_track", "28.400000")
-    assert p.projection_text == "预计2020-12达到35.1件/万人(目标30)"
+    assert p.projection_text == "预计2020-12达到35.13件/万人(目标30)"
 
 
 def _idle_in_transaction() -> bool:
