@@ -61,8 +61,17 @@ class AreaChart:
         ]
 
 
-def _short(name: str) -> str:
-    return name if len(name) <= TITLE_CHARS else name[: TITLE_CHARS - 1] + "…"
+def _title(name: str) -> tuple[str, float]:
+    """A panel's title and its font size: whole, on one line or two (Chinese wraps between
+    any two characters), cut with … only past two full lines. An evaluator matches each
+    panel to the table by its name, so a name is not shortened to fit one line."""
+    if len(name) <= TITLE_CHARS:
+        return name, 8.5
+    width = TITLE_CHARS + 2  # the smaller size fits two more characters a line
+    if len(name) > 2 * width:
+        name = name[: 2 * width - 1] + "…"
+    half = min(width, (len(name) + 1) // 2)
+    return f"{name[:half]}\n{name[half:]}", 7.5
 
 
 @dataclass
@@ -156,7 +165,9 @@ def _panel(
     for tick in _ticks(scale):  # real y-axis ticks, not only 0 and the target
         canvas.line([x0 - 0.03, x0 + w], [y_of(tick)] * 2, lw=0.3, color="#dddddd")
         canvas.text(x0 - 0.05, y_of(tick), num(tick), fontsize=8, ha="right", va="center")
-    canvas.text(left + 0.06, y0 + h + 0.1, _short(row.name), fontsize=8.5, ha="left", va="bottom")
+    title, size = _title(row.name)
+    lift = 0.1 if "\n" not in title else 0.04  # two lines sit lower, inside the panel's top pad
+    canvas.text(left + 0.06, y0 + h + lift, title, fontsize=size, ha="left", va="bottom", linespacing=1.05)
     label = _("目标 %(target)s%(unit)s") % {"target": row.target_display, "unit": row.unit}
     if not known:
         label = f"{label} · {_('无数据')}"

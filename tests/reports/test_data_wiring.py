@@ -216,3 +216,16 @@ def test_report_data_reads_in_a_constant_number_of_queries_whatever_the_indicato
     indicator_recompute(programme=wuhan)
     assert Indicator.objects.filter(programme=wuhan).count() == 30
     assert queries() == before
+
+
+def test_a_chart_panel_names_its_indicator_whole():
+    """An evaluator matches each panel to the table by name: a long name wraps to two lines
+    instead of losing its end (was "《企业知识产权管理规范》贯标…")."""
+    from reports.rendering.charts import _title
+
+    name = "《企业知识产权管理规范》贯标达标企业"
+    title, size = _title(name)
+    assert title.replace("\n", "") == name and title.count("\n") == 1 and size < 8.5
+    assert _title("发明专利申请量") == ("发明专利申请量", 8.5)
+    very_long = "国家级知识产权示范、优势企业和市级专利优势企业及知识产权密集型产业龙头企业数量"
+    assert _title(very_long)[0].replace("\n", "").endswith("…")
