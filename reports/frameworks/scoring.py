@@ -121,15 +121,29 @@ def score_task_section(item, doc) -> tuple[Decimal, str]:
     if section is None:
         return Decimal(0), _("方案中没有名为“%(t)s”的任务部分。") % {"t": item.target}
     total = len(section.tasks)
-    # A task past its deadline counts by its final verdict (基本完成 counts half).
-    verdicts = [
-        getattr(t, "verdict", None) or ("done" if t.status == "done" else t.status) for t in section.tasks
-    ]
+    # A task past its deadline counts by its final verdict (基本完成 counts half). One not yet
+    # due counts by its progress, as a mid-term or annual evaluation judges it: on schedule
+    # (推进中) in full, behind (滞后) half; not started or unreported, nothing.
+    verdicts, pending = [], []
+    for t in section.tasks:
+        verdict = getattr(t, "verdict", None)
+        if verdict or t.status == "done":
+            verdicts.append(verdict or "done")
+        else:
+            pending.append(t.status)
     done, mostly = verdicts.count("done"), verdicts.count("mostly_done")
-    rest = total - done - mostly
-    return _share(item.max_score, Decimal(done) + Decimal(mostly) / 2, total), _(
-        "%(n)s 项任务已完成 %(d)s 项，基本完成 %(m)s 项，其余 %(r)s 项，按完成比例计分（基本完成计一半）。"
-    ) % {"n": total, "d": done, "m": mostly, "r": rest}
+    on_schedule, behind = pending.count("in_progress"), pending.count("delayed")
+    rest = total - done - mostly - on_schedule - behind
+    credit = Decimal(done + on_schedule) + Decimal(mostly + behind) / 2
+    values = {"n": total, "d": done, "m": mostly, "p": on_schedule, "l": behind, "r": rest}
+    if not (on_schedule or behind):
+        return _share(item.max_score, credit, total), _(
+            "%(n)s 项任务已完成 %(d)s 项，基本完成 %(m)s 项，其余 %(r)s 项，按完成比例计分（基本完成计一半）。"
+        ) % values
+    return _share(item.max_score, credit, total), _(
+        "%(n)s 项任务已完成 %(d)s 项，基本完成 %(m)s 项；未到时限的按期推进 %(p)s 项、滞后 %(l)s 项；"
+        "其余 %(r)s 项。按比例计分：已完成和按期推进的计满分，基本完成和滞后的计一半。"
+    ) % values
 
 
 def score_milestone(item, doc) -> tuple[Decimal, str]:

@@ -191,16 +191,33 @@ def test_indicator_rule_scores_by_completion_capped_and_achieved_in_full():
 
 
 def test_task_section_rule_scores_the_share_done_with_mostly_done_half():
+    # past their deadlines: by the verdict (基本完成 half; 未完成 and no report nothing)
     tasks = [
-        SimpleNamespace(status="done", verdict=None),
+        SimpleNamespace(status="done", verdict="done"),
         SimpleNamespace(status="in_progress", verdict="mostly_done"),
-        SimpleNamespace(status="delayed", verdict=None),
+        SimpleNamespace(status="delayed", verdict="not_done"),
         SimpleNamespace(status=None, verdict=None),
     ]
     doc = SimpleNamespace(task_sections=[SimpleNamespace(title="保护", ordinal="一", tasks=tasks)])
     score, basis = scoring.score_task_section(_item("task_section", "保护", 8), doc)
-    assert score == Decimal("3.00") and "4 项任务已完成 1 项" in basis
+    assert score == Decimal("3.00") and "4 项任务已完成 1 项" in basis and "按期推进" not in basis
     assert scoring.score_task_section(_item("task_section", "一", 8), doc)[0] == Decimal("3.00")
+
+
+def test_a_task_not_yet_due_scores_by_its_progress_as_a_midterm_judges_it():
+    """Before its deadline a task is not 未完成: on schedule counts in full, behind half, not
+    started nothing (a mid-term of a plan whose tasks end in its last year scored 3 of 30)."""
+    tasks = [
+        SimpleNamespace(status="done", verdict=None),
+        SimpleNamespace(status="in_progress", verdict=None),
+        SimpleNamespace(status="in_progress", verdict=None),
+        SimpleNamespace(status="delayed", verdict=None),
+        SimpleNamespace(status="not_started", verdict=None),
+    ]
+    doc = SimpleNamespace(task_sections=[SimpleNamespace(title="运用", ordinal="二", tasks=tasks)])
+    score, basis = scoring.score_task_section(_item("task_section", "运用", 10), doc)
+    assert score == Decimal("7.00")  # (1 + 2 + ½) of 5
+    assert "5 项任务已完成 1 项" in basis and "按期推进 2 项、滞后 1 项" in basis and "其余 1 项" in basis
 
 
 def test_milestone_funding_and_evidence_rules():
