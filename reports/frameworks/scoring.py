@@ -152,7 +152,12 @@ def score_milestone(item, doc) -> tuple[Decimal, str]:
         return Decimal(0), _("方案中没有名为“%(t)s”的实施阶段。") % {"t": item.target}
     if phase.reached_on:
         return item.max_score, _("已于 %(d)s 完成。") % {"d": cn_date(phase.reached_on)}
-    return Decimal(0), _("%(state)s（计划 %(p)s）。") % {"state": phase.state_label, "p": phase.period_label}
+    values = {"state": phase.state_label, "p": phase.period_label}
+    if phase.state == "done":  # a phase with no milestone to record, over by the as-of date
+        return item.max_score, _("%(state)s（计划 %(p)s）。") % values
+    if phase.state in ("current", "upcoming"):  # not yet due: not deducted, as for tasks
+        return item.max_score, _("%(state)s（计划 %(p)s），未到时限，不扣分。") % values
+    return Decimal(0), _("%(state)s（计划 %(p)s）。") % values
 
 
 def score_funding_rule(item, doc) -> tuple[Decimal, str]:

@@ -224,9 +224,21 @@ def test_milestone_funding_and_evidence_rules():
     doc = SimpleNamespace(
         phases=[
             SimpleNamespace(
-                name="中期评价", reached_on=date(2022, 6, 30), state_label="已完成", period_label=""
+                name="中期评价",
+                reached_on=date(2022, 6, 30),
+                state="done",
+                state_label="已完成",
+                period_label="",
             ),
-            SimpleNamespace(name="验收", reached_on=None, state_label="未开始", period_label="2023年"),
+            SimpleNamespace(
+                name="验收", reached_on=None, state="upcoming", state_label="未开始", period_label="2023年"
+            ),
+            SimpleNamespace(
+                name="建设", reached_on=None, state="overdue", state_label="逾期未完成", period_label="2021年"
+            ),
+            SimpleNamespace(
+                name="启动", reached_on=None, state="done", state_label="已结束", period_label="2020年"
+            ),
         ],
         funding=SimpleNamespace(
             checks=[
@@ -237,7 +249,13 @@ def test_milestone_funding_and_evidence_rules():
         ),
     )
     assert scoring.score_milestone(_item("milestone", "中期评价"), doc)[0] == 10
-    assert scoring.score_milestone(_item("milestone", "验收"), doc)[0] == 0
+    # not yet due: not deducted (a mid-term is not marked down for the acceptance to come)
+    assert scoring.score_milestone(_item("milestone", "验收"), doc) == (
+        10,
+        "未开始（计划 2023年），未到时限，不扣分。",
+    )
+    assert scoring.score_milestone(_item("milestone", "建设"), doc) == (0, "逾期未完成（计划 2021年）。")
+    assert scoring.score_milestone(_item("milestone", "启动"), doc)[0] == 10  # over, nothing to record
     assert scoring.score_funding_rule(_item("funding_rule", "运营"), doc)[0] == 10
     assert scoring.score_funding_rule(_item("funding_rule", "培训"), doc) == (0, "不符合：5% < 10%")
     assert "尚无" in scoring.score_funding_rule(_item("funding_rule", "新"), doc)[1]
