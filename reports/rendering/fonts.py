@@ -20,6 +20,11 @@ PREFERRED_FAMILIES = (
 )
 
 
+# The body face, nearest free face to the 宋体/仿宋 of official documents (GB/T 9704): the
+# sans family above is the 黑体 of headings and tables. Debian's fonts-noto-cjk has both.
+SERIF_FAMILIES = ("Noto Serif CJK SC", "Source Han Serif SC", "Source Han Serif CN")
+
+
 def fontconfig_chinese_families() -> list[str]:
     """Families fontconfig says cover Simplified Chinese (`fc-list :lang=zh-cn family`)."""
     fc_list = shutil.which("fc-list")
@@ -63,3 +68,19 @@ def cjk_font_family(*, refresh: bool = False) -> str:
         _cached_family.cache_clear()  # a font installed later is found on the next try
         raise CJKFontMissing()
     return family
+
+
+@functools.lru_cache(maxsize=1)
+def _cached_serif() -> str | None:
+    families = fontconfig_chinese_families()
+    return next((f for f in SERIF_FAMILIES if f in families), None)
+
+
+def cjk_serif_family() -> str:
+    """The family of the report's running text (宋体 style); the sans family where no serif
+    CJK face is installed, so a report never falls back to boxes."""
+    serif = _cached_serif()
+    if serif is None:
+        _cached_serif.cache_clear()  # a face installed later is found on the next try
+        return cjk_font_family()
+    return serif

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from .fonts import cjk_font_family
+from .fonts import cjk_font_family, cjk_serif_family
 from .typography import zh_punctuation
 
 CELL_TEXT_CLIP = 600  # characters of a task's text in the task table (the workbook has it all)
@@ -51,13 +51,15 @@ def page_footer_css() -> str:
 
 
 def report_html(doc, *, font_family: str | None = None) -> str:
-    """The report's HTML: the text content a version's `content_sha256` is computed from."""
+    """The report's HTML: the text content a version's `content_sha256` is computed from.
+    `font_family`: the sans face (headings, tables); the running text takes the serif one."""
     family = font_family or cjk_font_family()
     return render_to_string(
         "reports/pdf/report.html",
         {
             "doc": doc,
             "font_family": family,
+            "serif_family": cjk_serif_family(),
             # the running header is CSS, outside the body the typesetter reads: punctuate it here
             "running_title_css": mark_safe(css_string(zh_punctuation(doc.full_title))),  # noqa: S308 - escaped above
             "footer_css": mark_safe(page_footer_css()),  # noqa: S308 - escaped above
