@@ -17,7 +17,7 @@ from accounts.selectors import visible_agency_ids
 from programmes.models import Programme
 
 from . import data
-from .frameworks.chapters import chapters_of
+from .frameworks.chapters import CHAPTERS, chapters_of
 from .frameworks.selectors import assessment_evidence_items, report_score_table
 from .models import Report, ReportVersion
 from .rendering.format import chinese_ordinal
@@ -232,6 +232,14 @@ def _evidence_entries(items: list[data.EvidenceItem], sections: list[Section]) -
     return entries
 
 
+def _data_changed_at(report: Report, programme, as_of) -> datetime | None:
+    """The cover's 数据更新时间: the latest change to the data, and to the office's chapters
+    once it has written any (a blank report opened today did not update a 2018 report's data)."""
+    written = any(getattr(report, name) for name, _title, _required in CHAPTERS)
+    stamps = [data.data_last_changed(programme, as_of), report.updated_at if written else None]
+    return max(filter(None, stamps), default=None)
+
+
 def report_document_build(*, report: Report, progress: ProgressCallback | None = None) -> ReportDocument:
     """Read every part of the report through `reports.data`, as of the report's date."""
     step = progress or (lambda pct, msg: None)
@@ -245,7 +253,7 @@ def report_document_build(*, report: Report, progress: ProgressCallback | None =
         title=report.title,
         full_title=f"{programme.title}{report.title}",
         as_of=as_of,
-        data_changed_at=max(filter(None, [data.data_last_changed(programme, as_of), report.updated_at])),
+        data_changed_at=_data_changed_at(report, programme, as_of),
         doc_number=report.doc_number,
         issuing_office=report.issuing_office or report_default_office(programme=programme),
         basics=basics,

@@ -62,6 +62,28 @@ def test_changed_data_change_the_content_and_the_last_change_time(make_report, o
         assert "基层执法力量不足。" in pdf_text(fh.read())
 
 
+def test_a_blank_report_opened_later_does_not_move_the_data_update_time(make_report, office):
+    """数据更新时间 on the cover is the data's; the office's chapters count once written."""
+    from datetime import UTC, datetime
+
+    from django.contrib.auth import get_user_model
+
+    from reports.models import Report
+    from reports.selectors import report_document_build
+
+    report = make_report("harbin-2016", "acceptance")
+    later = datetime(2031, 5, 1, 9, tzinfo=UTC)
+    Report.objects.filter(pk=report.pk).update(updated_at=later)  # opened years after
+    report.refresh_from_db()
+    doc = report_document_build(report=report)
+    assert doc.data_changed_at == data.data_last_changed(report.programme, report.as_of) < later
+    harbin_office = get_user_model().objects.get(username="office_harbin")
+    report_update(report=report, user=harbin_office, values={"problems": "基层执法力量不足。"})
+    Report.objects.filter(pk=report.pk).update(updated_at=later)
+    report.refresh_from_db()
+    assert report_document_build(report=report).data_changed_at == later
+
+
 def test_spending_after_the_as_of_date_is_left_out(make_report):
     from programmes.models import Programme
 
