@@ -268,7 +268,7 @@ def indicators_assess_as_of(*, indicators, year: int, quarter: int, today: date 
     for v in values.only("indicator_id", "year", "quarter", "value", "is_partial", "reason"):
         value = None if v.value is None else float(v.value)
         points[v.indicator_id].append(rules.Point(v.year, v.quarter, value, v.is_partial, v.reason))
-    milestones = _milestone_states([ind.pk for ind in indicators])
+    milestones = _milestone_states([ind.pk for ind in indicators], as_of=today)
     results = {}
     for ind in indicators:
         plan = engine.plan_of(indicator_spec(ind), spec)

@@ -3,6 +3,7 @@ specification, the fingerprint of what a result depends on, and the milestones' 
 Re-exported by `indicators.services`."""
 
 import hashlib
+from datetime import date
 
 from . import engine
 from . import progress as rules
@@ -60,13 +61,18 @@ def _digest(content) -> str:
     return hashlib.sha1(repr(content).encode()).hexdigest()
 
 
-def _milestone_states(indicator_ids) -> dict[int, rules.MilestoneState]:
+def _milestone_states(indicator_ids, as_of: date | None = None) -> dict[int, rules.MilestoneState]:
+    """Each milestone's latest record; with `as_of`, as it stood then: records made later do
+    not count, nor a completion dated after it (a mid-term as of February does not count a
+    platform finished in April)."""
+    records = MilestoneCompletion.objects.filter(indicator_id__in=indicator_ids)
+    if as_of is not None:
+        records = records.filter(recorded_at__date__lte=as_of)
     states = {}
-    for record in MilestoneCompletion.objects.filter(indicator_id__in=indicator_ids).order_by(
-        "indicator_id", "-recorded_at", "-pk"
-    ):
+    for record in records.order_by("indicator_id", "-recorded_at", "-pk"):
         if record.indicator_id not in states:
+            done = record.is_done and (as_of is None or record.done_on is None or record.done_on <= as_of)
             states[record.indicator_id] = rules.MilestoneState(
-                done=record.is_done, done_on=record.done_on, has_evidence=bool(record.evidence)
+                done=done, done_on=record.done_on if done else None, has_evidence=bool(record.evidence)
             )
     return states

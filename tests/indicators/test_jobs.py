@@ -199,6 +199,32 @@ def test_a_milestone_done_with_evidence_is_achieved_at_once(db):
     assert progress.completion == 1
 
 
+def test_a_milestone_done_after_an_as_of_date_is_not_done_as_of_it(db):
+    """A mid-term as of February does not count a securitisation finished in April."""
+    from django.utils import timezone
+
+    from indicators.selectors import indicators_assess_as_of
+    from programmes.models import Programme
+
+    yichang = Programme.objects.get(slug="yichang-2020")
+    milestone = yichang.indicators.get(name="知识产权证券化产品")
+    milestone_completion_record(
+        indicator=milestone,
+        user=user("office_yichang"),
+        is_done=True,
+        done_on=date(2022, 4, 1),
+        evidence=SimpleUploadedFile("发行公告.pdf", b"%PDF-1.4 demo", content_type="application/pdf"),
+    )
+    MilestoneCompletion.objects.filter(indicator=milestone).update(
+        recorded_at=timezone.make_aware(timezone.datetime(2022, 4, 2, 10))
+    )
+    milestone.progress = IndicatorProgress.objects.get(indicator=milestone)
+    before = indicators_assess_as_of(indicators=[milestone], year=2022, quarter=1, today=date(2022, 2, 28))
+    after = indicators_assess_as_of(indicators=[milestone], year=2022, quarter=2, today=date(2022, 6, 30))
+    assert before[milestone.pk].status != "achieved" and "2022-04-01" not in before[milestone.pk].reason
+    assert after[milestone.pk].status == "achieved"
+
+
 @pytest.mark.django_db
 def test_a_milestone_marked_done_needs_a_date_and_evidence(db):
     from programmes.models import Programme
