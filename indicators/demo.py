@@ -277,7 +277,7 @@ def demo_milestones_load(programme: Programme) -> int:
         on = first + (last - first) * rng.uniform(0.45, 0.9)
         title = f"关于{indicator.name}的情况说明"
         evidence = SimpleUploadedFile(
-            f"{indicator.name[:20]}.pdf",
+            f"{indicator.name}.pdf",
             notice_pdf(
                 title, f"{programme.city.name}{indicator.name}已于{on.year}年{on.month}月建成并投入运行。"
             ),

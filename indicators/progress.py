@@ -298,7 +298,7 @@ def _final_verdict(result: Assessment, plan: Plan, ref: Point) -> None:
                 "rates": joined(year_amount(row["year"], percent(row["rate"])) for row in rates)
             }
     if "above_max" in result.flags:
-        reason += _("注意:高于区间上限 %(max)s%(unit)s,请核实。") % {
+        reason += _("高于区间上限 %(max)s%(unit)s(超出方案所定区间)。") % {
             "max": fmt(plan.target_max),
             "unit": plan.unit,
         }

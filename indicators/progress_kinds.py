@@ -225,7 +225,7 @@ def _achieved_level(plan: Plan, point: Point, baseline: Baseline, rule: str, fla
     reason = _("%(period)s为 %(value)s%(unit)s,已达到目标 %(target)s。") % values
     if plan.kind == "range" and plan.target_max is not None and point.value > plan.target_max:
         flags.append("above_max")
-        reason += _("注意:高于区间上限 %(max)s%(unit)s,请核实。") % {
+        reason += _("高于区间上限 %(max)s%(unit)s(超出方案所定区间)。") % {
             "max": fmt(plan.target_max),
             "unit": plan.unit,
         }

@@ -229,7 +229,7 @@ def _load(programme: Programme, kind: str, chapters: dict, issuer: str) -> None:
     # per task, the statistics bureau's table per indicator.
     for n, task in enumerate(programme.tasks.order_by("order")):
         lead = task.assignments.filter(role="lead").select_related("agency").first()
-        on = date(as_of.year - 1 + n % 2, 3 + (n * 5) % 9, 5 + n % 20)
+        on = as_of - timedelta(days=20 + (n * 37) % 340)  # within the year before the as-of date
         if n % 3 == 0:
             name, data = (
                 f"{task.number}.关于{first_clause(task.title)}的工作通知.pdf",

@@ -18,7 +18,7 @@ def year_amount(year, amount) -> str:
     return _("%(year)s年 %(amount)s") % {"year": year, "amount": amount}
 
 
-_CLAUSE_BREAK = re.compile(r"[，,、；;：:。！!？?（(]")
+_CLAUSE_BREAK = re.compile(r"[，,；;：:。！!？?（(]")  # not 、: it joins a phrase's items
 
 
 def first_clause(text: str) -> str:

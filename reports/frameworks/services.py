@@ -112,7 +112,7 @@ def default_spec(programme) -> FrameworkSpec:
             for a in aspects
         ]
     return FrameworkSpec(
-        name=_("%(city)s自评指标体系（由建设方案生成）") % {"city": programme.city.name},
+        name=_("%(city)s自评指标体系（依据建设方案设定）") % {"city": programme.city.name},
         aspects=tuple(aspects),
     )
 

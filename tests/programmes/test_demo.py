@@ -167,6 +167,20 @@ def test_a_title_is_shortened_at_its_first_clause_never_mid_word():
     )
     assert first_clause("推进专利优势企业培育工程") == "推进专利优势企业培育工程"
     assert first_clause("（一）") == "（一）"  # nothing before the break: the text itself
+    assert (
+        first_clause("全力推进培育知识产权示范、优势企业建设工程")
+        == "全力推进培育知识产权示范、优势企业建设工程"
+    )
+
+
+def test_demo_task_reports_never_stutter(demo):
+    """No word said twice over by a template meeting a title ("完善完善…", "试点工作工作推进会")."""
+    import re
+
+    doubled = re.compile(r"([\u4e00-\u9fff]{2})\1")
+    texts = TaskReport.objects.exclude(work_done="").values_list("work_done", flat=True)
+    assert texts.count() > 100
+    assert not [t for t in texts if doubled.search(t)][:3]
 
 
 def test_the_acceptance_reports_own_words_agree_with_its_tables(demo):
@@ -221,8 +235,9 @@ def test_every_demo_manual_score_has_its_evidence_filed_before_the_report_is_iss
     assert backed == set(scored), [i.title for i in Item.objects.filter(pk__in=set(scored) - backed)]
     funding = ManualScore.objects.get(report=report, item__title__contains="财政资金")
     assert "执行率" in funding.reason
-    dates = [e.uploaded_at.date() for e in AssessmentEvidence.objects.filter(programme=report.programme)]
-    assert max(dates) <= report.issued_on, (max(dates), report.issued_on)
+    for story in (report, Report.objects.get(programme__slug="yichang-2020", kind="midterm")):
+        dates = [e.uploaded_at.date() for e in AssessmentEvidence.objects.filter(programme=story.programme)]
+        assert max(dates) <= story.issued_on, (story.programme.slug, max(dates), story.issued_on)
 
 
 def test_a_sum_the_plan_states_once_is_one_figure_in_the_indicator_and_the_ledger(demo):
