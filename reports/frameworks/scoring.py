@@ -92,15 +92,20 @@ def score_indicator(item, doc) -> tuple[Decimal, str]:
     if row.completion is None:
         return Decimal(0), _("无数据，不得分。")
     capped = min(max(row.completion, Decimal(0)), Decimal(100))
-    return _share(item.max_score, capped, 100), _(
-        "完成值 %(v)s%(u)s（%(p)s），目标 %(t)s%(u)s，完成率 %(c)s，按完成率计分。"
-    ) % {
+    values = {
         "v": num(row.value),
         "u": row.unit,
         "p": row.value_period,
         "t": row.target_display,
         "c": pct(row.completion),
     }
+    if not row.value_period:  # a milestone not done: no period to name
+        return _share(item.max_score, capped, 100), _(
+            "尚未完成（完成值 %(v)s%(u)s），目标 %(t)s%(u)s，完成率 %(c)s，按完成率计分。"
+        ) % values
+    return _share(item.max_score, capped, 100), _(
+        "完成值 %(v)s%(u)s（%(p)s），目标 %(t)s%(u)s，完成率 %(c)s，按完成率计分。"
+    ) % values
 
 
 def section_name(title: str | None) -> str:

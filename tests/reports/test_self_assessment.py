@@ -188,6 +188,12 @@ def test_indicator_rule_scores_by_completion_capped_and_achieved_in_full():
     score, basis = scoring.score_indicator(_item("indicator", "空"), doc)
     assert score == 0 and "无数据" in basis
     assert "没有名为" in scoring.score_indicator(_item("indicator", "别的"), doc)[1]
+    # a milestone not done has no period to name: no empty brackets in the basis
+    doc.indicators.append(
+        _row(name="节点", completion=Decimal(0), value=Decimal(0), unit="单", value_period="")
+    )
+    score, basis = scoring.score_indicator(_item("indicator", "节点"), doc)
+    assert score == 0 and "（）" not in basis and basis.startswith("尚未完成")
 
 
 def test_task_section_rule_scores_the_share_done_with_mostly_done_half():
