@@ -107,11 +107,20 @@ def _theme(text: str) -> list[str] | None:
     return next((lines for keys, lines in THEMES if any(k in text for k in keys)), None)
 
 
-def task_report_text(
+_DOUBLED = re.compile(r"([\u4e00-\u9fff]{2})\1")
+
+
+def task_report_text(**kwargs) -> tuple[str, str, str]:
+    """(work_done, problems, next_steps) of one agency's report on one task for one quarter
+    (the keywords of `_task_report_text`). A word a template repeats after a title ending
+    with it is said once (…评议工作 + 工作方案 → …评议工作方案)."""
+    return tuple(_DOUBLED.sub(r"\1", part) for part in _task_report_text(**kwargs))
+
+
+def _task_report_text(
     *, task, agency: str, city: str, lead: bool, status: str, year: int, quarter: int, rng, already_done=False
 ):
-    """(work_done, problems, next_steps) of one agency's report on one task for one quarter;
-    `already_done`: the task was reported done in an earlier quarter (the lead consolidates)."""
+    """`already_done`: the task was reported done in an earlier quarter (the lead consolidates)."""
     # The title says what the task is about; its text names much else (a task on 强区建设
     # mentions 人才 in passing), so it is read only when the title matches no theme.
     lines = _theme(task.title) or _theme(task.text or "") or GENERIC
